@@ -1,0 +1,97 @@
+"""The registry of structure recipes.
+
+A recipe is a function `Body -> Part` registered with the structure's
+manifest facts. Paired structures are built on the right side only; the
+builder mirrors them to the left. Recipe modules live in `anatomy_viewer/atlas/structures/`
+and are imported by `load_all()`.
+
+    @recipe("femur", name="Femur", latin="Femur", kind="bone", segment="femur",
+            paired=True, fma=9611, triangles=24000)
+    def femur(body: Body) -> Part:
+        ...
+        return Part(field, lo, hi, spacing=1.0, landmarks={...})
+
+`segment` names the body segment: "trunk", "pelvis", or "femur"/"tibia",
+which become "femur_right"/"femur_left" on each side.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .body import Body
+from .sdf import Field
+
+
+@dataclass(frozen=True)
+class LandmarkSpec:
+    name: str                 # "Anterior superior iliac spine"
+    point: np.ndarray         # approximate position; the builder snaps it onto the surface
+    palpable: bool = True     # projected onto the skin too
+
+
+@dataclass
+class Part:
+    field: Field
+    lo: np.ndarray
+    hi: np.ndarray
+    spacing: float = 1.0
+    path: tuple = ()                                   # muscles: origin, via points, insertion
+    landmarks: dict[str, LandmarkSpec] = field(default_factory=dict)  # key without side suffix
+    smooth_iterations: int = 10
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str                   # base id; paired structures get _right / _left
+    name: str
+    latin: str
+    kind: str
+    segment: str
+    build: Callable[[Body], Part]
+    paired: bool = True
+    synonyms: tuple[str, ...] = ()
+    fma: Optional[int] = None
+    variant: Optional[str] = None
+    triangles: int = 8000
+
+    def ids(self) -> list[str]:
+        return [f"{self.id}_right", f"{self.id}_left"] if self.paired else [self.id]
+
+
+REGISTRY: dict[str, Recipe] = {}
+
+
+def recipe(id: str, **facts) -> Callable[[Callable[[Body], Part]], Callable[[Body], Part]]:
+    def register(fn: Callable[[Body], Part]) -> Callable[[Body], Part]:
+        if id in REGISTRY:
+            raise ValueError(f"recipe '{id}' registered twice")
+        REGISTRY[id] = Recipe(id=id, build=fn, **facts)
+        return fn
+    return register
+
+
+def load_all() -> dict[str, Recipe]:
+    """Import every module in `structures/` so that its recipes register."""
+    from . import structures
+
+    for mod in sorted(pkgutil.iter_modules(structures.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{structures.__name__}.{mod.name}")
+    return REGISTRY
+
+
+_PART_CACHE: dict[tuple[int, str], Part] = {}
+
+
+def part_of(body: Body, structure: str) -> Part:
+    """The Part of another structure (right side or midline), for recipes that
+    need a neighbour's field (muscles avoid bone; the skin wraps everything)."""
+    key = (id(body), structure)
+    if key not in _PART_CACHE:
+        load_all()
+        _PART_CACHE[key] = REGISTRY[structure].build(body)
+    return _PART_CACHE[key]

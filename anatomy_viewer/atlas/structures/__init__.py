@@ -1,0 +1,1 @@
+"""One module per region; each registers its structures with @recipe."""
