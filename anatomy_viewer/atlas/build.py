@@ -29,7 +29,8 @@ def mesh_recipe(rid: str) -> tuple[str, Mesh, tuple, dict]:
     problems = check(mesh)
     if problems:
         raise RuntimeError(f"{rid}: {', '.join(problems)}")
-    lms = {k: (v.name, np.asarray(v.point, float), v.palpable) for k, v in part.landmarks.items()}
+    lms = {k: (v.name, np.asarray(v.point, float), v.palpable, v.on_surface)
+           for k, v in part.landmarks.items()}
     return rid, mesh, tuple(tuple(float(c) for c in p) for p in part.path), lms
 
 
@@ -79,11 +80,14 @@ def _entries(r: Recipe, mesh: Mesh, path: tuple, lms: dict, out: Path):
             triangles=int(len(m.faces))))
         if lms:
             keys = sorted(lms)
-            snapped = closest_on_surface(m, np.array([place(lms[k][1]) for k in keys]))
-            for k, p in zip(keys, snapped):
+            raw = np.array([place(lms[k][1]) for k in keys])
+            snapped = closest_on_surface(m, raw)
+            for k, p, q in zip(keys, snapped, raw):
+                name, _, palpable, on_surface = lms[k]
                 lid = k if side == "midline" else f"{k}_{side}"
-                landmarks.append((Landmark(id=lid, name=lms[k][0], structure=sid, position=_round(p)),
-                                  lms[k][2]))
+                landmarks.append((Landmark(id=lid, name=name, structure=sid,
+                                           position=_round(p if on_surface else q),
+                                           on_surface=on_surface), palpable))
     return structures, landmarks
 
 

@@ -150,6 +150,8 @@ class Landmark(BaseModel):
     structure: str = Field(description="id of the structure whose surface carries it")
     position: Point
     skin: Optional[Point] = Field(default=None, description="where it is palpated on the skin, if it can be")
+    on_surface: bool = Field(default=True, description="False for a point inside its structure, "
+                             "such as the femoral head centre")
 
     @field_validator("id")
     @classmethod
