@@ -1,0 +1,1 @@
+"""PyVista/VTK rendering: one actor per structure, highlight, X-ray, picking. Knows ids and colours, not anatomy text."""
