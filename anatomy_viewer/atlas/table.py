@@ -5,7 +5,7 @@ an entry is addressed as `<file>.<key>`, e.g. `pelvis.inter_asis_width`.
 Entry format (TOML):
 
     [inter_asis_width]
-    value = 240.0            # number or list of numbers
+    value = 240.0            # number, list of numbers (nested lists are flattened) or text
     unit = "mm"              # mm, deg, cm3, ratio, ...
     source = "Augustine 2018 Clin Anat doi:10.1002/ca.23273 (238 +/- 20 mm)"
     status = "~"             # "✓" read in source, "~" textbook, "?" estimate
@@ -32,7 +32,7 @@ class TableError(Exception):
 @dataclass(frozen=True)
 class Entry:
     key: str
-    value: float | tuple[float, ...]
+    value: float | tuple[float, ...] | str
     unit: str
     source: str
     status: str
@@ -64,6 +64,13 @@ class Table:
         v = self.entry(key).value
         return np.asarray(v if isinstance(v, tuple) else (v,), dtype=float)
 
+    def text(self, key: str) -> str:
+        """A text entry, such as a vertebral level ("l3")."""
+        v = self.entry(key).value
+        if not isinstance(v, str):
+            raise TableError(f"'{key}' is not text")
+        return v
+
     def rad(self, key: str) -> float:
         """An angle entry given in degrees, in radians."""
         e = self.entry(key)
@@ -72,12 +79,14 @@ class Table:
         return float(np.radians(e.value))
 
 
-def _parse_value(key: str, raw) -> float | tuple[float, ...]:
+def _parse_value(key: str, raw) -> float | tuple[float, ...] | str:
     def num(x):
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise TableError(f"{key}: value must be a number or a list of numbers")
         return float(x)
 
+    if isinstance(raw, str):
+        return raw
     if isinstance(raw, list):
         flat = []
         for x in raw:
