@@ -68,9 +68,9 @@ def _entries(r: Recipe, mesh: Mesh, path: tuple, lms: dict, out: Path):
     structures, landmarks = [], []
     sides = [("right", mesh, path, lambda p: np.asarray(p, float)),
              ("left", mesh.mirrored(), path, _mirror_point)] if r.paired else \
-            [("midline", mesh, path, lambda p: np.asarray(p, float))]
+            [(r.side or "midline", mesh, path, lambda p: np.asarray(p, float))]
     for side, m, pth, place in sides:
-        sid = r.id if side == "midline" else f"{r.id}_{side}"
+        sid = f"{r.id}_{side}" if r.paired else r.id
         write_vtp(m, out / f"{sid}.vtp")
         segment = r.segment if r.segment in ("trunk", "pelvis") else f"{r.segment}_{side}"
         structures.append(Structure(

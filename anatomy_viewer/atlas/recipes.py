@@ -59,6 +59,7 @@ class Recipe:
     fma: Optional[int] = None
     variant: Optional[str] = None
     triangles: int = 8000
+    side: Optional[str] = None  # a one-sided structure built as is, e.g. "kidney_right" (not mirrored)
 
     def ids(self) -> list[str]:
         return [f"{self.id}_right", f"{self.id}_left"] if self.paired else [self.id]

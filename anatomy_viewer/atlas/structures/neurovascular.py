@@ -1,0 +1,230 @@
+"""Nerves, vessels, the inguinal ligament, the iliopsoas bursa and the kidneys.
+
+Vessels and nerves are smooth tubes along paths through table points. Points
+taken from the reference gait model are scaled to this body; points at the
+inguinal ligament are placed relative to the mid-inguinal point, so the
+femoral triangle keeps its lateral-to-medial order: nerve, artery, vein.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import sdf
+from ..body import Body
+from ..recipes import LandmarkSpec, Part, recipe
+
+TUBE_SAMPLES = 240
+
+
+# ------------------------------------------------------------ shared points
+
+def ref_model_scale(body: Body) -> np.ndarray:
+    """Scale from the reference gait model's frame to this body (x, y, z)."""
+    t = body.t
+    return np.array([body.hjc[0] / t.get("neurovascular.ref_model_hjc_x"), 1.0,
+                     body.knee_centre[2] / t.get("neurovascular.ref_model_knee_z")])
+
+
+def ref_points(body: Body, key: str) -> np.ndarray:
+    """Table points given in the reference model's frame, scaled to this body."""
+    return body.t.vec(f"neurovascular.{key}").reshape(-1, 3) * ref_model_scale(body)
+
+
+def pubic_tubercle(body: Body) -> np.ndarray:
+    return body.symphysis_top + body.t.vec("neurovascular.pubic_tubercle_from_symphysis")
+
+
+def mid_inguinal_point(body: Body) -> np.ndarray:
+    """Midway between the ASIS and the pubic symphysis (bone level)."""
+    return 0.5 * (body.asis + body.symphysis_top)
+
+
+def inguinal_ligament_curve(body: Body, n: int = 60) -> np.ndarray:
+    """ASIS to pubic tubercle, sagging inferiorly in the middle."""
+    a, b = body.asis, pubic_tubercle(body)
+    s = np.linspace(0.0, 1.0, n)[:, None]
+    sag = body.t.get("neurovascular.inguinal_ligament_sag") * 4 * s * (1 - s)
+    return a * (1 - s) + b * s - sag * np.array([0.0, 0.0, 1.0])
+
+
+def femoral_artery_at_ligament(body: Body) -> np.ndarray:
+    return mid_inguinal_point(body) + body.t.vec("neurovascular.artery_below_ligament")
+
+
+def femoral_vein_at_ligament(body: Body) -> np.ndarray:
+    return femoral_artery_at_ligament(body) + body.t.vec("neurovascular.vein_medial_of_artery")
+
+
+def femoral_nerve_at_ligament(body: Body) -> np.ndarray:
+    return femoral_artery_at_ligament(body) + body.t.vec("neurovascular.nerve_lateral_of_artery")
+
+
+def lfcn_at_ligament(body: Body) -> np.ndarray:
+    """Where the LFCN passes under the ligament: a set distance medial to the ASIS."""
+    curve = inguinal_ligament_curve(body, 400)
+    dist = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))])
+    i = int(np.searchsorted(dist, body.t.get("neurovascular.lfcn_medial_of_asis")))
+    return curve[i] + np.array([0.0, -4.0, -2.0])  # just behind and below the ligament
+
+
+# ------------------------------------------------------------ tube helpers
+
+def tube(points: np.ndarray, radius, samples: int = TUBE_SAMPLES) -> tuple[sdf.Field, np.ndarray]:
+    """A round tube of constant or per-sample radius through points, with round ends."""
+    curve = sdf.spline(points, samples)
+    return sdf.sphere_sweep(curve, radius), curve
+
+
+def flat_tube(points: np.ndarray, width: float, thickness: float, up=(0.0, 1.0, 0.0)):
+    """A tube of flat-oval section (width across, thickness along `up`)."""
+    curve = sdf.spline(points, TUBE_SAMPLES)
+    body_field = sdf.sweep(curve, width / 2.0, thickness / 2.0, up=up)
+    caps = sdf.union(sdf.sphere(curve[0], thickness / 2.0), sdf.sphere(curve[-1], thickness / 2.0))
+    return sdf.union(body_field, caps, k=thickness / 2.0), curve
+
+
+def _part(field, curve, margin, spacing=0.75, **kw) -> Part:
+    lo, hi = sdf.bounds_of(curve, margin)
+    return Part(field, lo, hi, spacing=spacing, **kw)
+
+
+# ------------------------------------------------------------ recipes
+
+@recipe("inguinal_ligament", name="Inguinal ligament", latin="Ligamentum inguinale", kind="ligament",
+        segment="pelvis", synonyms=("Poupart's ligament", "Fallopian ligament"), fma=19945, triangles=2500)
+def inguinal_ligament(body: Body) -> Part:
+    curve = inguinal_ligament_curve(body)
+    r = body.t.get("neurovascular.inguinal_ligament_radius")
+    field = sdf.sphere_sweep(sdf.resample(curve, r / 3), r)
+    # the mid-inguinal point (midway between ASIS and symphysis) lies on the ligament
+    # medial to the ligament's own midpoint
+    mid = curve[np.argmin(np.abs(curve[:, 0] - mid_inguinal_point(body)[0]))] + np.array([0.0, r, 0.0])
+    return _part(field, curve, r + 4, landmarks={
+        "mid_inguinal_point": LandmarkSpec("Mid-inguinal point", mid),
+    })
+
+
+@recipe("external_iliac_artery", name="External iliac artery", latin="Arteria iliaca externa",
+        kind="artery", segment="pelvis", fma=18805, triangles=2500)
+def external_iliac_artery(body: Body) -> Part:
+    pts = np.vstack([body.t.vec("neurovascular.external_iliac_artery_path").reshape(-1, 3),
+                     femoral_artery_at_ligament(body)])
+    r = body.t.get("neurovascular.external_iliac_artery_diameter") / 2
+    field, curve = tube(pts, r)
+    return _part(field, curve, r + 4)
+
+
+@recipe("femoral_artery", name="Femoral artery", latin="Arteria femoralis", kind="artery",
+        segment="femur", synonyms=("Common femoral artery", "Superficial femoral artery"), fma=70248,
+        triangles=4000)
+def femoral_artery(body: Body) -> Part:
+    pts = np.vstack([femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")])
+    r = body.t.get("neurovascular.femoral_artery_diameter") / 2
+    field, curve = tube(pts, r)
+    return _part(field, curve, r + 4)
+
+
+@recipe("external_iliac_vein", name="External iliac vein", latin="Vena iliaca externa", kind="vein",
+        segment="pelvis", fma=18884, triangles=2500)
+def external_iliac_vein(body: Body) -> Part:
+    pts = np.vstack([body.t.vec("neurovascular.external_iliac_vein_path").reshape(-1, 3),
+                     femoral_vein_at_ligament(body)])
+    r = body.t.get("neurovascular.external_iliac_vein_diameter") / 2
+    field, curve = tube(pts, r)
+    return _part(field, curve, r + 4)
+
+
+@recipe("femoral_vein", name="Femoral vein", latin="Vena femoralis", kind="vein", segment="femur",
+        synonyms=("Common femoral vein",), fma=21193, triangles=4000)
+def femoral_vein(body: Body) -> Part:
+    pts = np.vstack([femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")])
+    r = body.t.get("neurovascular.femoral_vein_diameter") / 2
+    field, curve = tube(pts, r)
+    return _part(field, curve, r + 4)
+
+
+@recipe("great_saphenous_vein", name="Great saphenous vein", latin="Vena saphena magna", kind="vein",
+        segment="femur", synonyms=("Long saphenous vein",), fma=21376, triangles=3000)
+def great_saphenous_vein(body: Body) -> Part:
+    t = body.t
+    junction = femoral_vein_at_ligament(body) + np.array(
+        [0.0, 0.0, -t.get("neurovascular.saphenous_junction_below_ligament")])
+    pts = np.vstack([junction, t.vec("neurovascular.great_saphenous_path").reshape(-1, 3)])
+    r = t.get("neurovascular.great_saphenous_diameter") / 2
+    field, curve = tube(pts, r, samples=400)
+    return _part(field, curve, r + 4, spacing=0.6)
+
+
+@recipe("femoral_nerve", name="Femoral nerve", latin="Nervus femoralis", kind="nerve", segment="pelvis",
+        fma=16486, triangles=3000)
+def femoral_nerve(body: Body) -> Part:
+    pts = ref_points(body, "femoral_nerve_path")
+    at_lig = femoral_nerve_at_ligament(body)
+    # the ligament-level point replaces the nearest model point so the NAVeL order holds
+    pts = np.vstack([pts[:2], at_lig, pts[3:]])
+    w, th = body.t.vec("neurovascular.femoral_nerve_size")
+    field, curve = flat_tube(pts, w, th)
+    return _part(field, curve, w + 4, spacing=0.6)
+
+
+@recipe("lateral_femoral_cutaneous_nerve", name="Lateral femoral cutaneous nerve",
+        latin="Nervus cutaneus femoris lateralis", kind="nerve", segment="pelvis",
+        synonyms=("LFCN", "Lateral cutaneous nerve of the thigh"), fma=16497, triangles=2500)
+def lateral_femoral_cutaneous_nerve(body: Body) -> Part:
+    pts = ref_points(body, "lfcn_path")
+    pts[3] = lfcn_at_ligament(body)
+    r = body.t.get("neurovascular.lfcn_diameter") / 2
+    field, curve = tube(pts, r, samples=400)
+    return _part(field, curve, r + 4, spacing=0.5)
+
+
+@recipe("sciatic_nerve", name="Sciatic nerve", latin="Nervus ischiadicus", kind="nerve", segment="pelvis",
+        fma=19034, triangles=4000)
+def sciatic_nerve(body: Body) -> Part:
+    pts = ref_points(body, "sciatic_nerve_path")
+    w, th = body.t.vec("neurovascular.sciatic_nerve_size")
+    # flat side faces backwards: thickness along y
+    field, curve = flat_tube(pts, w, th, up=(0.0, 1.0, 0.0))
+    return _part(field, curve, w + 4)
+
+
+@recipe("iliopsoas_bursa", name="Iliopsoas bursa", latin="Bursa iliopectinea", kind="bursa",
+        segment="pelvis", synonyms=("Iliopectineal bursa", "Psoas bursa"), fma=25058, triangles=1500)
+def iliopsoas_bursa(body: Body) -> Part:
+    c = body.t.vec("neurovascular.iliopsoas_bursa_centre") * ref_model_scale(body)
+    length, width, thick = body.t.vec("neurovascular.iliopsoas_bursa_size")
+    # flat face forwards (on the capsule), long axis down along the tendon
+    R = np.column_stack([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
+    field = sdf.ellipsoid(c, [width / 2, length / 2, thick / 2], R)
+    return Part(field, c - length, c + length, spacing=0.6)
+
+
+def _kidney(body: Body, side: str) -> Part:
+    t = body.t
+    length, width, thick = t.vec("neurovascular.kidney_size")
+    level = t.text(f"neurovascular.kidney_lower_pole_level_{side}")
+    lower_z = body.vertebrae[level].centre[2]
+    x, y = t.vec("neurovascular.kidney_centre_offset")
+    sign = 1.0 if side == "right" else -1.0
+    c = np.array([sign * x, y, lower_z + length / 2])
+    # long axis tilted: upper pole nearer the midline and further back
+    axis = sdf.unit([-sign * 0.25, -0.2, 1.0])
+    R = sdf.frame_from_axis(axis, hint=(sign * 0.5, 1.0, 0.0))
+    bean = sdf.ellipsoid(c, [width / 2, thick / 2, length / 2], R)
+    # the hilum: a notch facing medially and forwards
+    hilum_dir = sdf.unit(np.array([-sign, 0.6, 0.0]))
+    hilum = sdf.sphere(c + hilum_dir * width * 0.55, width * 0.22)
+    field = sdf.subtract(bean, hilum, k=6.0)
+    return Part(field, c - length, c + length, spacing=1.0)
+
+
+@recipe("kidney_right", name="Kidney", latin="Ren", kind="organ", segment="trunk", paired=False,
+        side="right", fma=7205, triangles=3000)
+def kidney_right(body: Body) -> Part:
+    return _kidney(body, "right")
+
+
+@recipe("kidney_left", name="Kidney", latin="Ren", kind="organ", segment="trunk", paired=False,
+        side="left", fma=7204, triangles=3000)
+def kidney_left(body: Body) -> Part:
+    return _kidney(body, "left")
