@@ -1,0 +1,56 @@
+"""Render the atlas to an image without a window (`anatomy-viewer --screenshot`),
+with the same scene code as the window. Without any display VTK falls back
+to EGL (or OSMesa) on its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..model.atlas import Atlas, load_atlas
+from ..model.display import DisplayState
+from ..model.problems import Problem
+from ..model.selection import Selection
+from .camera import DEFAULT_VIEW, apply_view
+from .meshes import load_meshes
+from .scene import AtlasScene
+from .setup import add_orientation_marker, configure
+
+
+@dataclass
+class Offscreen:
+    plotter: object
+    scene: AtlasScene
+    atlas: Atlas
+    problems: list[Problem] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.scene.close()
+        self.plotter.close()
+
+
+def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[str] = None,
+                    size: tuple[int, int] = (1600, 1200), caption: bool = True) -> Offscreen:
+    import pyvista as pv
+
+    manifest, atlas, problems = load_atlas(meshes)
+    polys, mesh_problems = load_meshes(manifest.structures if manifest else (), meshes)
+    problems += mesh_problems
+    plotter = pv.Plotter(off_screen=True, window_size=list(size))
+    configure(plotter)
+    display = DisplayState(atlas)
+    selection = Selection(atlas.__contains__)
+    scene = AtlasScene(plotter, atlas, polys, display, selection)
+    if select:
+        if select in atlas:
+            selection.select(select)
+        else:
+            problems.append(Problem("--select", "", f"'{select}' is not an atlas id"))
+    bounds = scene.all_bounds()
+    if bounds is not None:
+        apply_view(plotter.renderer, view or DEFAULT_VIEW, bounds)
+    add_orientation_marker(plotter)
+    if caption and selection.current:
+        plotter.add_text(atlas[selection.current].label, position="upper_left", font_size=14,
+                         color="white", shadow=True)
+    return Offscreen(plotter, scene, atlas, problems)

@@ -1,0 +1,66 @@
+"""Clicks and hovering in the 3D view -> item ids.
+
+Picks on left-button *release*, and only when the mouse moved less than a
+few pixels since the press, so that rotating the view never selects
+anything. Uses vtkCellPicker restricted to the pickable actors (the skin is
+not one), and maps the picked actor to its id through the scene's dict.
+
+The widget feeds this class its mouse events in display coordinates
+(pixels, origin bottom-left). VTK's own interactor events are not used:
+the camera style grabs the release event while it rotates.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from vtkmodules.vtkRenderingCore import vtkCellPicker
+
+CLICK_TOLERANCE_PX = 4
+
+
+class ClickPicker:
+    def __init__(self, renderer, actors, id_of: Callable[[object], Optional[str]],
+                 on_click: Callable[[Optional[str]], None],
+                 on_hover: Optional[Callable[[Optional[str]], None]] = None) -> None:
+        self.renderer = renderer
+        self.id_of = id_of
+        self.on_click = on_click
+        self.on_hover = on_hover
+        self.picker = vtkCellPicker()
+        self.picker.SetTolerance(0.0005)
+        self.picker.PickFromListOn()
+        for actor in actors:
+            self.picker.AddPickList(actor)
+        self._press: Optional[tuple[float, float]] = None
+        self._hovered: Optional[str] = None
+
+    def add_pickable(self, actor) -> None:
+        self.picker.AddPickList(actor)
+
+    def pick(self, x: float, y: float) -> Optional[str]:
+        """The id of the item drawn at display position (x, y), origin bottom-left."""
+        if self.picker.Pick(x, y, 0, self.renderer):
+            return self.id_of(self.picker.GetActor())
+        return None
+
+    def press(self, x: float, y: float) -> None:
+        self._press = (x, y)
+
+    def release(self, x: float, y: float) -> None:
+        press, self._press = self._press, None
+        if press is not None and abs(x - press[0]) + abs(y - press[1]) < CLICK_TOLERANCE_PX:
+            self.on_click(self.pick(x, y))
+
+    def move(self, x: float, y: float, buttons_down: bool) -> None:
+        """Hovering names what is under the mouse; dragging does not pick."""
+        if self.on_hover is None or buttons_down:
+            return
+        hovered = self.pick(x, y)
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.on_hover(hovered)
+
+    def leave(self) -> None:
+        if self.on_hover is not None and self._hovered is not None:
+            self._hovered = None
+            self.on_hover(None)

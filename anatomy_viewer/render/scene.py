@@ -1,0 +1,130 @@
+"""The 3D scene: one actor per atlas item, built once, restyled in place.
+
+The scene follows two models: the selection (highlight) and the display
+state (visibility, opacity, X-ray). A change restyles only the actors it
+names, by setting properties; actors are never re-created. The same code
+builds the window's scene and the off-screen screenshot's.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping, Optional
+
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+from ..model.atlas import Atlas, Layer
+from ..model.display import DisplayState
+from ..model.selection import Selection
+from .camera import union_bounds
+from .overlay import Overlay
+from .style import HIGHLIGHT, HIGHLIGHT_SURFACE, colour_of, surface_of
+
+
+class AtlasScene:
+    def __init__(self, plotter, atlas: Atlas, meshes: Mapping[str, object], display: DisplayState,
+                 selection: Selection, request_render: Optional[Callable[[], None]] = None) -> None:
+        self.plotter = plotter
+        self.renderer = plotter.renderer
+        self.atlas = atlas
+        self.meshes = dict(meshes)
+        self.display = display
+        self.selection = selection
+        self.request_render = request_render or (lambda: None)
+        self.actors: dict[str, vtkActor] = {}
+        self._id_of_actor: dict[vtkActor, str] = {}
+        for item in atlas:
+            mesh = self.meshes.get(item.id)
+            if mesh is not None:
+                self._add_actor(item.id, mesh)
+        self.overlay = Overlay(plotter.ren_win, self.renderer)
+        self._restyle(self.actors.keys())
+        display.changed.connect(self._on_display_changed)
+        selection.changed.connect(self._on_selection_changed)
+
+    def _add_actor(self, item_id: str, mesh) -> None:
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(mesh)
+        mapper.ScalarVisibilityOff()
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        item = self.atlas[item_id]
+        prop = actor.GetProperty()
+        prop.SetInterpolationToPhong()
+        if item.layer is Layer.skin:
+            prop.BackfaceCullingOn()          # one translucent sheet, not front and back
+        actor.SetPickable(item.pickable)
+        self.renderer.AddActor(actor)
+        self.actors[item_id] = actor
+        self._id_of_actor[actor] = item_id
+
+    # --- queries ---------------------------------------------------------
+    def id_of(self, actor) -> Optional[str]:
+        return self._id_of_actor.get(actor)
+
+    def pickable_actors(self) -> list[vtkActor]:
+        return [a for i, a in self.actors.items() if self.atlas[i].pickable]
+
+    def is_shown(self, item_id: str) -> bool:
+        actor = self.actors.get(item_id)
+        return bool(actor is not None and actor.GetVisibility())
+
+    def bounds(self, ids=None) -> Optional[tuple[float, ...]]:
+        """Bounds of these items (default: every shown item), None if none is shown."""
+        ids = self.actors.keys() if ids is None else ids
+        return union_bounds(self.actors[i].GetBounds() for i in ids if self.is_shown(i))
+
+    def all_bounds(self) -> Optional[tuple[float, ...]]:
+        """Bounds of every item with a mesh, shown or not: the whole region."""
+        return union_bounds(a.GetBounds() for a in self.actors.values())
+
+    # --- styling ---------------------------------------------------------
+    def _restyle(self, ids) -> None:
+        selected = self.selection.current
+        for item_id in ids:
+            actor = self.actors.get(item_id)
+            if actor is None:
+                continue
+            item = self.atlas[item_id]
+            opacity = self.display.effective_opacity(item_id, selected)
+            actor.SetVisibility(opacity > 0.0)
+            prop = actor.GetProperty()
+            prop.SetOpacity(opacity)
+            chosen = item_id == selected
+            surface = HIGHLIGHT_SURFACE if chosen else surface_of(item.kind)
+            colour = HIGHLIGHT if chosen else colour_of(item.kind)
+            prop.SetColor(*colour)
+            prop.SetAmbientColor(*colour)
+            prop.SetAmbient(surface.ambient)
+            prop.SetDiffuse(surface.diffuse)
+            prop.SetSpecular(surface.specular)
+            prop.SetSpecularPower(surface.specular_power)
+        self._update_overlay()
+        self._update_depth_peeling()
+
+    def _update_overlay(self) -> None:
+        selected = self.selection.current
+        shown = selected is not None and self.is_shown(selected)
+        self.overlay.show_selection(self.meshes[selected] if shown else None)
+
+    def _update_depth_peeling(self) -> None:
+        """Peel only while several translucent structures overlap (X-ray,
+        lowered opacity); the skin alone is drawn right without it."""
+        translucent = sum(1 for i, a in self.actors.items()
+                          if a.GetVisibility() and a.GetProperty().GetOpacity() < 1.0
+                          and self.atlas[i].layer is not Layer.skin)
+        self.renderer.SetUseDepthPeeling(translucent > 0)
+
+    def _on_display_changed(self, ids) -> None:
+        self._restyle(ids)
+        self.request_render()
+
+    def _on_selection_changed(self, old: Optional[str], new: Optional[str]) -> None:
+        if self.display.xray:
+            self._restyle(self.actors.keys())      # the faded set changes with the selection
+        else:
+            self._restyle([i for i in (old, new) if i is not None])
+        self.request_render()
+
+    def close(self) -> None:
+        self.display.changed.disconnect(self._on_display_changed)
+        self.selection.changed.disconnect(self._on_selection_changed)
+        self.overlay.close()
