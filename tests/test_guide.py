@@ -35,6 +35,7 @@ def library(tmp_path: Path) -> GuideLibrary:
         body="Next to [iliacus](select:iliacus) and the [L3 vertebra](select:vertebra_l3); "
              "see [needling](select:topic_dry_needling) and [the point](select:tp_psoas_major_belly)."))
     write(tmp_path, "muscles/iliacus.md", page_text("Iliacus"))
+    write(tmp_path, "muscles/psoas_minor.md", page_text("Psoas minor", body="Small and often missing."))
     write(tmp_path, "trigger_points/tp_psoas_major_belly.md",
           page_text("Psoas belly trigger point", "trigger_point"))
     write(tmp_path, "topics/topic_dry_needling.md", page_text("Dry needling", "topic"))
@@ -54,6 +55,9 @@ def small_manifest() -> Manifest:
              "file": "psoas_major_left.vtp", "path": [[-20, -60, 300], [-86, -24, -52]]},
             {"id": "vertebra_l3", "name": "L3 vertebra", "latin": "Vertebra lumbalis III",
              "kind": "bone", "side": "midline", "segment": "trunk", "file": "vertebra_l3.vtp"},
+            {"id": "psoas_minor_right", "name": "Psoas minor", "latin": "Musculus psoas minor",
+             "kind": "muscle", "side": "right", "segment": "trunk", "file": "psoas_minor_right.vtp",
+             "path": [[20, -60, 300], [60, 50, 10]], "variant": "present in about half of people"},
             {"id": "kidney_right", "name": "Kidney", "latin": "Ren", "kind": "organ",
              "side": "right", "segment": "trunk", "file": "kidney_right.vtp",
              "variant": "an illustrative variant note"},
@@ -180,6 +184,11 @@ def test_page_for_maps_sided_and_covered_ids(library):
     assert library.page_for("vertebra_l3").id == "lumbar_vertebrae"
     assert library.page_for("vertebra_t12").id == "lumbar_vertebrae"
     assert library.page_for("vertebra_l5") is None          # not in this test page's covers
+    # a trigger map's own ids (without the tp_/zone_ prefix) find the same pages
+    assert library.page_for("psoas_major_belly_right").id == "tp_psoas_major_belly"
+    assert library.page_for("psoas_paraspinal_left").id == "zone_psoas_paraspinal"
+    # ...but a structure page of the same base name wins
+    assert library.page_for("iliacus_right").id == "iliacus"
     assert library.page_for("sartorius_right") is None
 
 
@@ -246,6 +255,10 @@ def test_markdown_for_uses_manifest_names_latin_and_synonyms(library):
     manifest = small_manifest()
     md = library.markdown_for("psoas_major_left", manifest)
     assert "*Musculus psoas major*" in md and "psoas" in md.split("\n")[2]
+    minor = library.markdown_for("psoas_minor_right", manifest)
+    assert minor.startswith("# Psoas minor (right)\n")
+    assert "**Variant:** present in about half of people" in minor
+    assert "Small and often missing." in minor
     covered = library.markdown_for("vertebra_l3", manifest)
     assert covered.startswith("# L3 vertebra\n")
     assert "Vertebra lumbalis III" in covered and "Lumbar vertebrae" in covered

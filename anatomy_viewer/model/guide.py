@@ -273,12 +273,21 @@ class GuideLibrary:
         return self._pages.get(page_id)
 
     def page_for(self, item_id: str) -> Optional[Page]:
-        """The page describing an atlas, trigger-point, zone or topic id."""
-        for key in (item_id, base_id(item_id)):
+        """The page describing an atlas, trigger-point, zone or topic id.
+
+        Tried in order: the id itself, the id without its side, the `covers` lists,
+        then `tp_<id>` and `zone_<id>`, so that a trigger map's own point id
+        (`psoas_major_belly_right`) finds its page (`tp_psoas_major_belly`) too.
+        A structure page wins over a trigger-point page of the same base name."""
+        base = base_id(item_id)
+        for key in (item_id, base):
             if key in self._pages:
                 return self._pages[key]
             if key in self._covered:
                 return self._pages[self._covered[key]]
+        for prefix in ("tp_", "zone_"):
+            if not base.startswith(prefix) and prefix + base in self._pages:
+                return self._pages[prefix + base]
         return None
 
     def links(self, page_id: str) -> list[str]:
@@ -361,7 +370,9 @@ class GuideLibrary:
             facts = _facts_line(structure, page.synonyms)
             if facts:
                 parts.append(facts)
-            if base_id(item_id) != page.id and page.covers and item_id != page.id:
+            if structure is not None and structure.variant:
+                parts.append(f"**Variant:** {structure.variant}")
+            if page.covers and base_id(item_id) != page.id:
                 parts.append(f"*Described together with related structures: {page.title}.*")
             parts.append(page.body.strip())
             parts.append("## Sources\n\n" + "\n".join(f"- {s}" for s in page.sources))
