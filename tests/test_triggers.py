@@ -321,3 +321,13 @@ def test_shipped_maps_on_the_real_atlas():
     schema_problems = [p for p in problems if "not in the atlas" not in p.message]
     assert not [p for p in schema_problems if "invalid" in p.message], schema_problems
     assert maps.points, json.dumps([str(p) for p in problems][:20], indent=1)
+
+
+def test_the_worked_example_in_the_readme_loads(tmp_path, manifest):
+    readme = (SHIPPED / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = _write(tmp_path, example, "example.toml")
+    maps, problems = load_trigger_maps([SHIPPED / "body_regions.toml", path], manifest)
+    assert problems == []
+    assert {"example_point_right", "example_point_left"} <= set(maps.points)
+    assert maps.points["example_point_left"].zones[0].zone == "example_knee_left"
