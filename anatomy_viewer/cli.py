@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="anatomy-viewer", description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--screenshot", metavar="PNG", help="render off-screen to this PNG and exit")
-    ap.add_argument("--view", choices=VIEWS, default="anterior", help="camera view (default anterior)")
+    ap.add_argument("--view", choices=VIEWS, default=None,
+                    help="camera view (default: anterior; the window reopens at its last view)")
     ap.add_argument("--select", metavar="ID", help="select a structure or trigger point by id")
     ap.add_argument("--size", type=_size, default=(1600, 1200), metavar="WxH",
                     help="screenshot size in pixels (default 1600x1200)")
