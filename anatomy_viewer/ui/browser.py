@@ -36,6 +36,7 @@ class StructureBrowser(QWidget):
         self.display = display
         self.selection = selection
         self._updating = False
+        self._unavailable: dict[str, str] = {}
         self.item_rows: dict[str, QTreeWidgetItem] = {}
         self.layer_rows: dict[Layer, QTreeWidgetItem] = {}
         self._group_rows: list[QTreeWidgetItem] = []
@@ -149,10 +150,28 @@ class StructureBrowser(QWidget):
         self._updating = False
         self._refresh_rows(self.item_rows.keys())
 
+    def mark_unavailable(self, reasons: dict[str, str]) -> None:
+        """Grey out items that have nothing to draw (their mesh could not be
+        loaded); they can still be selected to read their page."""
+        self._unavailable = dict(reasons)
+        self._updating = True
+        try:
+            for item_id, reason in reasons.items():
+                row = self.item_rows.get(item_id)
+                if row is None:
+                    continue
+                row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                row.setData(0, Qt.ItemDataRole.CheckStateRole, None)
+                row.setForeground(0, self.palette().placeholderText())
+                row.setToolTip(0, f"{row.toolTip(0)}\nNot shown: the mesh could not be loaded ({reason})")
+        finally:
+            self._updating = False
+
     def set_atlas(self, atlas: Atlas) -> None:
         """Rebuild the tree for a registry that gained items (trigger points, zones)."""
         self.atlas = atlas
         self._populate()
+        self.mark_unavailable(self._unavailable)
         self.apply_filter(self.search.text())
         self._on_selection_changed(None, self.selection.current)
 
@@ -180,7 +199,7 @@ class StructureBrowser(QWidget):
         try:
             for item_id in ids:
                 row = self.item_rows.get(item_id)
-                if row is None:
+                if row is None or item_id in self._unavailable:
                     continue
                 row.setCheckState(0, Qt.CheckState.Checked if self.display.visible(item_id)
                                   else Qt.CheckState.Unchecked)

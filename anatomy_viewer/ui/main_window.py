@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
 
         # --- panels
         self.browser = StructureBrowser(self.atlas, self.display, self.selection, on_chosen=self.bring_into_view)
+        self.browser.mark_unavailable({p_id: "see the Problems panel" for p_id in self.atlas.ids()
+                                       if p_id not in self.scene.actors})
         self.browser_dock = self._dock("Structures", "structures-dock", self.browser,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.guide_panel = GuidePanel(self.guide, self.atlas, self.selection, self.manifest,
