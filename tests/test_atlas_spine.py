@@ -344,3 +344,11 @@ def test_rebuild_matches_committed_mesh():
     committed = np.asarray(trimesh_of("vertebra_l2").vertices)
     assert mesh.points.shape == committed.shape
     assert np.abs(mesh.points - committed).max() < 1e-3
+
+
+def test_l5_does_not_enter_the_sacrum():
+    m = manifest_with(*ALL)
+    if "sacrum" not in {s.id for s in m.structures}:
+        pytest.skip("the sacrum is not in the atlas yet")
+    v = np.asarray(trimesh_of("vertebra_l5").vertices)
+    assert signed_distance("sacrum", v).min() > -0.2
