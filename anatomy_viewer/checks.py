@@ -4,8 +4,8 @@
 points in their muscles and on the skin, zones that cover skin, needle
 approaches that reach their point and keep clear of what they must avoid) and
 guide pages (front matter, links that resolve, a page for every trigger
-point). Each problem prints as `file:line-or-field: message`; the exit status
-is 1 if there is any.
+point that the viewer finds from the point's id). Each problem prints as
+`file:line-or-field: message`; the exit status is 1 if there is any.
 
 `run_find_pain(regions, side, as_json)` prints the pain finder's ranking.
 
@@ -139,9 +139,16 @@ def guide_problems(maps: Optional[TriggerMaps], manifest: Optional[Manifest],
     problems += library.validate(known)
     if maps is not None:
         for p in maps.points.values():
-            if p.side == "right" and library.page(p.page) is None:
+            if p.side != "right":
+                continue
+            page = library.page(p.page)
+            if page is None:
                 problems.append(Problem(p.file, f"point.{p.base_id}.page",
                                         f"guide page '{p.page}' does not exist"))
+            elif library.page_for(p.id) is not page:
+                problems.append(Problem(p.file, f"point.{p.base_id}.page",
+                                        f"the viewer would not find guide page '{p.page}' for "
+                                        f"'{p.base_id}': list '{p.base_id}' in that page's covers"))
     return problems
 
 

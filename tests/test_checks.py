@@ -41,7 +41,7 @@ def test_problems_print_as_file_line_field_and_fail(tmp_path, atlas):
     code, out = _validate([trigger_maps_dir() / "body_regions.toml", bad], atlas)
     assert code == 1
     line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("depth_mm = [25]"))
-    assert f"{bad}:{line}:point.pectineus.approach[0].depth_mm" in out
+    assert f"{bad}:{line}:point.tp_pectineus.approach[0].depth_mm" in out
 
 
 def test_a_huge_file_is_refused_and_an_unreadable_atlas_reported(tmp_path, atlas):
@@ -67,6 +67,29 @@ def test_guide_pages_are_checked_for_broken_links(tmp_path, atlas):
     assert "guide page 'tp_pectineus' does not exist" in out
 
 
+def _tp_page(folder, page_id, covers=()):
+    covers_line = f"covers = {list(covers)!r}\n".replace("'", '"') if covers else ""
+    (folder / f"{page_id}.md").write_text(f'+++\ntitle = "{page_id}"\nkind = "trigger_point"\n{covers_line}'
+                                          'sources = ["s"]\ncertainty = "A test page only."\n+++\nText.\n')
+
+
+def test_a_named_page_must_be_found_from_the_point_id(tmp_path, atlas):
+    text = (trigger_maps_dir() / "adductors.toml").read_text()
+    assert text.count('id = "tp_pectineus"\n') == 1
+    maps_file = tmp_path / "adductors.toml"
+    maps_file.write_text(text.replace('id = "tp_pectineus"\n', 'id = "tp_pectineus"\npage = "tp_groin_points"\n'))
+    guide = tmp_path / "guide"
+    guide.mkdir()
+    _tp_page(guide, "tp_adductor_longus")
+    _tp_page(guide, "tp_groin_points")
+    files = [trigger_maps_dir() / "body_regions.toml", maps_file, guide]
+    code, out = _validate(files, atlas)
+    assert code == 1
+    assert "point.tp_pectineus.page: the viewer would not find guide page 'tp_groin_points'" in out, out
+    _tp_page(guide, "tp_groin_points", covers=["tp_pectineus"])      # the page now lists the point
+    assert _validate(files, atlas) == (0, "")
+
+
 def test_shipped_guide_has_a_page_for_every_trigger_point(atlas):
     from anatomy_viewer.model.guide import GuideLibrary
     library, _ = GuideLibrary.load(guide_dir())
@@ -82,7 +105,7 @@ def _sphere_mesh(path, centre, radius):
 def test_mesh_checks_point_inside_its_muscle_and_needle_clear_of_nerves(tmp_path, atlas):
     manifest = load_manifest(atlas)
     maps, _ = load_trigger_maps(trigger_maps_dir(), manifest)
-    p = maps.points["pectineus_right"]
+    p = maps.points["tp_pectineus_right"]
     _sphere_mesh(tmp_path / "pectineus_right.vtp", p.position, 15.0)                 # around the point
     _sphere_mesh(tmp_path / "pectineus_left.vtp", p.position * [-1, 1, 1] + [0, 0, 60], 15.0)  # misplaced
     a = p.approaches[0]
@@ -91,8 +114,8 @@ def test_mesh_checks_point_inside_its_muscle_and_needle_clear_of_nerves(tmp_path
     code, out = _validate([trigger_maps_dir()], atlas)
     assert code == 1
     lines = out.splitlines()
-    assert any("point.pectineus.position" in t and "left side" in t and "outside pectineus_left" in t for t in lines)
-    assert not any("point.pectineus.position" in t and "right side" in t for t in lines)
+    assert any("point.tp_pectineus.position" in t and "left side" in t and "outside pectineus_left" in t for t in lines)
+    assert not any("point.tp_pectineus.position" in t and "right side" in t for t in lines)
     assert any("femoral_vein_right" in t and "surface" in t and "approach[0].avoid" in t for t in lines)
 
 
@@ -117,12 +140,13 @@ def test_find_pain_table_and_json(atlas, capsys):
     assert run_find_pain(["front-knee"], "left", False, atlas=atlas, out=out) == 0
     lines = out.getvalue().splitlines()
     assert "front-knee (left)" in lines[0]
-    assert "rectus_femoris_" in lines[2] and lines[2].rstrip().endswith("_left]")
+    assert "[tp_rectus_femoris_" in lines[2] and lines[2].rstrip().endswith("_left]")
     out = io.StringIO()
     assert run_find_pain(["lower back", "front_thigh"], "right", True, atlas=atlas, out=out) == 0
     data = json.loads(out.getvalue())
     assert data["side"] == "right" and "spillover zones 0.5" in data["rule"]
-    assert data["candidates"][0]["id"] in {"iliopsoas_distal_right", "psoas_major_belly_right", "iliacus_fossa_right"}
+    assert data["candidates"][0]["id"] in {"tp_iliopsoas_distal_right", "tp_psoas_major_belly_right",
+                                             "tp_iliacus_fossa_right"}
     scores = [c["score"] for c in data["candidates"]]
     assert scores == sorted(scores, reverse=True)
 

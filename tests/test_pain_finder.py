@@ -27,7 +27,7 @@ def test_front_of_knee_pain_ranks_rectus_femoris_first(maps):
         ranked = _rank(maps, ["front_knee"], side)
         assert ranked[0].muscles == (f"rectus_femoris_{side}",)
         assert ranked[0].essential > 0.5
-        assert all(c.point_id.endswith(side) for c in ranked)
+        assert all(c.point_id.startswith("tp_") and c.point_id.endswith(side) for c in ranked)
 
 
 def test_low_back_and_front_of_thigh_rank_iliopsoas_first(maps):
@@ -54,9 +54,9 @@ def test_other_regions_point_to_their_muscles(maps, regions, muscle):
 def test_essential_counts_more_than_spillover(maps):
     # the lower front of the thigh is only spillover for rectus femoris; the knee is essential
     knee = _rank(maps, ["front_knee"])
-    rf_knee = next(c for c in knee if c.point_id == "rectus_femoris_proximal_right")
-    zone = maps.weights("rectus_femoris_lower_thigh_right")
-    rf_thigh = next(c for c in rank_trigger_points(maps, [zone]) if c.point_id == "rectus_femoris_proximal_right")
+    rf_knee = next(c for c in knee if c.point_id == "tp_rectus_femoris_proximal_right")
+    zone = maps.weights("zone_rectus_femoris_lower_thigh_right")
+    rf_thigh = next(c for c in rank_trigger_points(maps, [zone]) if c.point_id == "tp_rectus_femoris_proximal_right")
     assert rf_thigh.spillover > 0.5 and rf_thigh.essential < 0.3
     # a mark lying in a spillover zone scores at most the spillover weight, plus what essential zones add
     assert rf_thigh.score <= SPILLOVER_WEIGHT * (1 - rf_thigh.essential) + rf_thigh.essential + 1e-9
@@ -65,10 +65,10 @@ def test_essential_counts_more_than_spillover(maps):
 
 def test_a_click_on_the_skin_ranks_like_its_region(maps):
     skin = maps.skin
-    zone = maps.weights("rectus_femoris_knee_right")
+    zone = maps.weights("zone_rectus_femoris_knee_right")
     centre = skin.points[np.argmax(zone)]
     ranked = rank_trigger_points(maps, [mark_around(skin, centre)])
-    assert ranked[0].point_id.startswith("rectus_femoris")
+    assert ranked[0].point_id.startswith("tp_rectus_femoris")
     mark = mark_around(skin, centre)
     assert mark.max() == 1.0 and np.all(np.linalg.norm(skin.points[mark > 0] - centre, axis=1) <= 40.0)
 

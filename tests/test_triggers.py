@@ -8,17 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anatomy_viewer.model.manifest import Side, load_manifest, mirror_id, side_of
+from anatomy_viewer.model.manifest import Manifest, Side, load_manifest, mirror_id, side_of
 from anatomy_viewer.model.triggers import MAX_FILE_BYTES, load_trigger_maps, needle_clearance, read_trigger_file
 from anatomy_viewer.paths import meshes_dir, trigger_maps_dir
-from test_triggers_fixture import synthetic_manifest
+from test_triggers_fixture import synthetic_manifest, synthetic_manifest_data
 
 SHIPPED = trigger_maps_dir()
 HIP_FLEXOR_GROUP = ["psoas_major", "iliacus", "rectus_femoris", "sartorius", "tensor_fasciae_latae",
                     "pectineus", "adductor_longus", "piriformis"]
-GUIDE_PAGE_POINTS = ["psoas_major_belly", "iliacus_fossa", "iliopsoas_distal", "rectus_femoris_proximal",
-                     "rectus_femoris_distal", "piriformis_lateral", "piriformis_medial", "tensor_fasciae_latae",
-                     "sartorius_upper", "sartorius_middle", "sartorius_lower", "pectineus", "adductor_longus"]
+SHIPPED_POINTS = ["tp_psoas_major_belly", "tp_iliacus_fossa", "tp_iliopsoas_distal", "tp_rectus_femoris_proximal",
+                  "tp_rectus_femoris_distal", "tp_piriformis_lateral", "tp_piriformis_medial",
+                  "tp_tensor_fasciae_latae", "tp_sartorius_upper", "tp_sartorius_middle", "tp_sartorius_lower",
+                  "tp_pectineus", "tp_adductor_longus"]
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +55,23 @@ def test_every_hip_flexor_muscle_but_psoas_minor_has_a_trigger_point(shipped, ma
         assert maps.points_in_muscle(mid), f"{mid} has no trigger point"
 
 
-def test_point_ids_and_pages_agree_with_the_guide(shipped):
+def test_point_ids_are_their_guide_page_ids(shipped):
     maps, _ = shipped
-    for base in GUIDE_PAGE_POINTS:
+    for base in SHIPPED_POINTS:
         for side in ("right", "left"):
             p = maps.points[f"{base}_{side}"]
-            assert p.page == f"tp_{base}"
-    assert {p.base_id for p in maps.points.values()} == set(GUIDE_PAGE_POINTS)
+            assert p.page == base
+    assert {p.base_id for p in maps.points.values()} == set(SHIPPED_POINTS)
+
+
+def test_no_trigger_point_or_zone_id_is_an_atlas_id(shipped, manifest):
+    maps, _ = shipped
+    atlas_ids = {s.id for s in manifest.structures} | {lm.id for lm in manifest.landmarks}
+    assert all(pid.startswith("tp_") for pid in maps.points)
+    assert all(zid.startswith("zone_") for zid in maps.zones)
+    assert not (set(maps.points) | set(maps.zones)) & atlas_ids
+    # the clash the prefixes resolve: the pectineus trigger point and the muscle itself
+    assert "pectineus_right" in atlas_ids and "tp_pectineus_right" in maps.points
 
 
 def test_left_side_is_the_mirror_of_the_right(shipped):
@@ -79,7 +90,7 @@ def test_left_side_is_the_mirror_of_the_right(shipped):
 
 def test_distal_iliopsoas_point_belongs_to_both_muscles_and_the_group(shipped):
     maps, _ = shipped
-    p = maps.points["iliopsoas_distal_right"]
+    p = maps.points["tp_iliopsoas_distal_right"]
     assert set(p.muscles) == {"psoas_major_right", "iliacus_right"}
     assert [g.id for g in maps.groups_of(p.id)] == ["iliopsoas"]
     assert set(maps.groups["iliopsoas"].muscles) == {"psoas_major", "iliacus"}
@@ -131,7 +142,7 @@ def _line_x_at(a, y):
 def test_psoas_is_needled_from_behind_at_l3_l4_or_lower(shipped, manifest):
     maps, _ = shipped
     l3 = manifest.landmark("transverse_process_l3_right").position[2]
-    for a in maps.points["psoas_major_belly_right"].approaches:
+    for a in maps.points["tp_psoas_major_belly_right"].approaches:
         assert a.patient_position in ("prone", "side_lying")
         assert a.direction[1] > 0.7          # travelling forwards: entered from the back
         assert a.entry[2] <= l3 and a.target[2] <= l3 + 5
@@ -141,16 +152,16 @@ def test_femoral_triangle_rules_nerve_lateral_vein_medial(shipped, manifest):
     maps, _ = shipped
     nerve = np.array(manifest.structure("femoral_nerve_right").path)
     vein = np.array(manifest.structure("femoral_vein_right").path)
-    for a in maps.points["iliopsoas_distal_right"].approaches:
+    for a in maps.points["tp_iliopsoas_distal_right"].approaches:
         z = a.target[2]
         nerve_x = np.interp(z, nerve[::-1, 2], nerve[::-1, 0])
         assert a.entry[0] > nerve_x and a.target[0] > nerve_x       # lateral to the nerve
-    for a in maps.points["pectineus_right"].approaches:
+    for a in maps.points["tp_pectineus_right"].approaches:
         z = a.target[2]
         vein_x = np.interp(z, vein[::-1, 2], vein[::-1, 0])
         assert a.entry[0] < vein_x - 10 and a.target[0] < vein_x      # medial to the vein
     for side in ("right", "left"):
-        for pid in ("piriformis_lateral", "piriformis_medial"):
+        for pid in ("tp_piriformis_lateral", "tp_piriformis_medial"):
             for a in maps.points[f"{pid}_{side}"].approaches:
                 assert "sciatic_nerve_" + side in a.avoid
                 assert any("electric" in w for w in a.warnings)
@@ -161,7 +172,7 @@ def test_piriformis_is_needled_at_the_midpoint_or_laterally(shipped, manifest):
     gt = np.array(manifest.landmark("greater_trochanter_tip_right").position)
     notch = np.array(manifest.landmark("greater_sciatic_notch_right").position)
     mid_x = (gt[0] + notch[0]) / 2
-    for pid in ("piriformis_lateral_right", "piriformis_medial_right"):
+    for pid in ("tp_piriformis_lateral_right", "tp_piriformis_medial_right"):
         for a in maps.points[pid].approaches:
             assert a.entry[0] >= mid_x - 5, pid
 
@@ -177,7 +188,7 @@ half_width = 40
 path = [{ landmark = "mid_inguinal_point", offset = [0, 0, -30] }]
 
 [[zone]]
-id = "test_zone"
+id = "zone_test"
 name = "Test zone"
 regions = ["groin"]
 facing = "anterior"
@@ -186,13 +197,13 @@ half_width = 30
 path = [{ landmark = "mid_inguinal_point", offset = [0, 0, -30] }]
 
 [[point]]
-id = "pectineus"
+id = "tp_pectineus"
 name = "Pectineus"
 muscles = ["pectineus"]
 position = { muscle = "pectineus", t = 0.2 }
 palpate = "anterior"
 page = "tp_pectineus"
-zones = [{ zone = "test_zone", kind = "essential" }]
+zones = [{ zone = "zone_test", kind = "essential" }]
 sources = ["test"]
 
 [[point.approach]]
@@ -211,25 +222,55 @@ sources = ["s"]
 def test_a_small_valid_file_loads(tmp_path, manifest):
     maps, problems = load_trigger_maps(_write(tmp_path, POINT), manifest)
     assert problems == []
-    assert set(maps.points) == {"pectineus_right", "pectineus_left"}
+    assert set(maps.points) == {"tp_pectineus_right", "tp_pectineus_left"}
+    assert maps.points["tp_pectineus_left"].page == "tp_pectineus"
+
+
+def test_page_defaults_to_the_point_id_and_may_be_named(tmp_path, manifest):
+    maps, problems = load_trigger_maps(_write(tmp_path, POINT.replace('page = "tp_pectineus"\n', "")), manifest)
+    assert problems == []
+    assert {p.page for p in maps.points.values()} == {"tp_pectineus"}
+    maps, problems = load_trigger_maps(_write(tmp_path, POINT.replace('page = "tp_pectineus"', 'page = "tp_groin"')),
+                                       manifest)
+    assert problems == []
+    assert {p.page for p in maps.points.values()} == {"tp_groin"}
+
+
+def test_a_point_or_zone_with_an_atlas_id_is_refused(tmp_path, manifest):
+    data = synthetic_manifest_data()       # one clashing structure (left side), one landmark (midline)
+    data["structures"].append(dict(id="tp_pectineus_left", name="x", latin="x", kind="bone", side="left",
+                                   segment="pelvis", file="x.vtp"))
+    data["landmarks"].append(dict(id="zone_test", name="x", structure="sacrum", position=[0, -100, 90]))
+    clashing = Manifest.model_validate(data)
+    maps, problems = load_trigger_maps(_write(tmp_path, POINT), clashing)
+    text = "\n".join(map(str, problems))
+    assert "point.tp_pectineus.id: 'tp_pectineus_left' is also an atlas id" in text, text
+    assert "zone.zone_test.id: 'zone_test' is also an atlas id" in text, text
+    assert maps.points == {} and maps.zones == {}
+    # the same file loads on an atlas without those ids
+    assert load_trigger_maps(_write(tmp_path, POINT), manifest)[0].points
 
 
 @pytest.mark.parametrize("old, new, where, message", [
     ('depth_mm = [25, 50]', 'depth_mm = "deep"', "approach[0].depth_mm", "valid"),
-    ('muscles = ["pectineus"]', 'muscles = 5', "point.pectineus.muscles", "valid"),
-    ('muscles = ["pectineus"]', 'muscles = ["pectineus_major"]', "point.pectineus.muscles", "not in the atlas"),
+    ('muscles = ["pectineus"]', 'muscles = 5', "point.tp_pectineus.muscles", "valid"),
+    ('muscles = ["pectineus"]', 'muscles = ["pectineus_major"]', "point.tp_pectineus.muscles", "not in the atlas"),
     ('{ landmark = "mid_inguinal_point", offset = [0, 0, -30] }]\n\n[[point]]',
-     '{ landmark = "mid_inguinal_pt", offset = [0, 0, -30] }]\n\n[[point]]', "zone.test_zone.path", "not in the atlas"),
+     '{ landmark = "mid_inguinal_pt", offset = [0, 0, -30] }]\n\n[[point]]', "zone.zone_test.path", "not in the atlas"),
     ('offset = [-5, 60, 5]', 'offset = [-5, nan, 5]', "approach[0].entry.offset", "finite"),
     ('position = { muscle = "pectineus", t = 0.2 }', 'position = { muscle = "pectineus", t = 0.2, offset = [0, 0, 5000] }',
-     "point.pectineus.position.offset", "more than 400 mm"),
+     "point.tp_pectineus.position.offset", "more than 400 mm"),
     ('position = { muscle = "pectineus", t = 0.2 }', 'position = { muscle = "pectineus", t = 0.2, offset = [390, 0, 0] }',
-     "point.pectineus.position", "outside the body"),
-    ('zones = [{ zone = "test_zone", kind = "essential" }]', 'zones = [{ zone = "no_such_zone", kind = "essential" }]',
-     "point.pectineus.zones", "not defined"),
+     "point.tp_pectineus.position", "outside the body"),
+    ('zones = [{ zone = "zone_test", kind = "essential" }]', 'zones = [{ zone = "zone_no_such_zone", kind = "essential" }]',
+     "point.tp_pectineus.zones", "not defined"),
     ('kind = "essential"', 'kind = "main"', "zones[0].kind", "essential"),
-    ('page = "tp_pectineus"', 'page = "../../etc/passwd"', "point.pectineus.page", "page id"),
-    ('id = "pectineus"', 'id = "pectineus_right"', "point.pectineus_right.id", "without a side"),
+    ('page = "tp_pectineus"', 'page = "../../etc/passwd"', "point.tp_pectineus.page", "page id"),
+    ('page = "tp_pectineus"', 'page = "pectineus"', "point.tp_pectineus.page", "page id"),
+    ('id = "tp_pectineus"', 'id = "tp_pectineus_right"', "point.tp_pectineus_right.id", "without a side"),
+    ('id = "tp_pectineus"', 'id = "pectineus"', "point.pectineus.id", "must start with 'tp_'"),
+    ('id = "zone_test"', 'id = "test_zone"', "zone.test_zone.id", "must start with 'zone_'"),
+    ('{ zone = "zone_test"', '{ zone = "test_zone"', "zones[0].zone", "must start with 'zone_'"),
     ('avoid = ["femoral_vein"]', 'avoid = ["femoral_veins"]', "approach[0].avoid", "not in the atlas"),
 ])
 def test_bad_values_give_a_clear_located_message(tmp_path, manifest, old, new, where, message):
@@ -256,7 +297,7 @@ def test_an_empty_zone_is_refused(tmp_path, manifest):
                          'shape = "polygon"\noutline = [{ landmark = "asis" }, { landmark = "asis" }, { landmark = "asis" }]')
     assert flat != POINT
     _, problems = load_trigger_maps(_write(tmp_path, flat), manifest)
-    assert any("zone.test_zone" in p.where and "no area" in p.message for p in problems)
+    assert any("zone.zone_test" in p.where and "no area" in p.message for p in problems)
     # a zone facing away from every skin sample in its outline covers no skin
     away = POINT.replace('regions = ["groin"]\nfacing = "anterior"', 'regions = ["groin"]\nfacing = "superior"\nmax_angle = 10')
     _, problems = load_trigger_maps(_write(tmp_path, away), manifest)
@@ -271,17 +312,17 @@ def test_duplicate_ids_are_reported_and_the_first_kept(tmp_path, manifest):
     a = _write(tmp_path, POINT, "a.toml")
     b = _write(tmp_path, POINT.split("[[point]]")[0].split("[[zone]]")[1].join(["[[zone]]", ""]), "b.toml")
     maps, problems = load_trigger_maps([a, b], manifest)
-    assert any("duplicate id 'test_zone'" in p.message and p.file.endswith("b.toml") for p in problems)
-    assert maps.zones["test_zone_right"].file.endswith("a.toml")
-    assert "pectineus_right" in maps.points
+    assert any("duplicate id 'zone_test'" in p.message and p.file.endswith("b.toml") for p in problems)
+    assert maps.zones["zone_test_right"].file.endswith("a.toml")
+    assert "tp_pectineus_right" in maps.points
 
 
 def test_valid_entries_load_from_a_file_with_invalid_ones(tmp_path, manifest):
-    text = POINT + POINT.split("[[point]]")[1].join(["[[point]]", ""]).replace('id = "pectineus"', 'id = "broken"').replace(
+    text = POINT + POINT.split("[[point]]")[1].join(["[[point]]", ""]).replace('id = "tp_pectineus"', 'id = "tp_broken"').replace(
         'depth_mm = [25, 50]', 'depth_mm = [50, 25]')
     maps, problems = load_trigger_maps(_write(tmp_path, text), manifest)
-    assert "pectineus_right" in maps.points and "broken_right" not in maps.points
-    assert any("point.broken" in p.where for p in problems)
+    assert "tp_pectineus_right" in maps.points and "tp_broken_right" not in maps.points
+    assert any("point.tp_broken" in p.where for p in problems)
 
 
 def test_a_50_mb_file_is_refused_before_parsing(tmp_path, manifest):
@@ -329,5 +370,6 @@ def test_the_worked_example_in_the_readme_loads(tmp_path, manifest):
     path = _write(tmp_path, example, "example.toml")
     maps, problems = load_trigger_maps([SHIPPED / "body_regions.toml", path], manifest)
     assert problems == []
-    assert {"example_point_right", "example_point_left"} <= set(maps.points)
-    assert maps.points["example_point_left"].zones[0].zone == "example_knee_left"
+    assert {"tp_example_point_right", "tp_example_point_left"} <= set(maps.points)
+    assert maps.points["tp_example_point_left"].zones[0].zone == "zone_example_knee_left"
+    assert maps.points["tp_example_point_left"].page == "tp_example_point"

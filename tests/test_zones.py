@@ -31,7 +31,7 @@ def _weighted(maps, zid):
 def test_iliopsoas_back_zone_lies_beside_the_spine_between_t12_and_s2(setup):
     m, maps = setup
     for side, sign in (("right", 1), ("left", -1)):
-        w, pts, nrm = _weighted(maps, f"iliopsoas_lumbar_strip_{side}")
+        w, pts, nrm = _weighted(maps, f"zone_iliopsoas_lumbar_strip_{side}")
         assert len(pts) > 50
         assert np.all(nrm[:, 1] < -0.3)                                # on the back
         assert np.all(sign * pts[:, 0] > 0) and np.all(sign * pts[:, 0] < 80)   # beside the spine, own side
@@ -42,7 +42,7 @@ def test_iliopsoas_back_zone_lies_beside_the_spine_between_t12_and_s2(setup):
 
 def test_rectus_femoris_zone_covers_the_front_of_the_knee(setup):
     m, maps = setup
-    w, pts, nrm = _weighted(maps, "rectus_femoris_knee_right")
+    w, pts, nrm = _weighted(maps, "zone_rectus_femoris_knee_right")
     patella = (_lm(m, "patella_base_right") + _lm(m, "patella_apex_right")) / 2
     assert np.all(nrm[:, 1] > 0.3)                                     # front
     assert np.linalg.norm(pts.mean(axis=0)[[0, 2]] - patella[[0, 2]]) < 20

@@ -5,6 +5,11 @@ without side suffixes, positions as *anchors* relative to atlas landmarks or
 muscle paths. `anatomy_viewer.model.triggers` resolves them against an atlas
 manifest for both sides (the left side by the atlas's mirror rule).
 
+Trigger-point ids start with `tp_` and zone ids with `zone_`: the viewer
+selects atlas structures, trigger points and zones by id alike, so the
+prefixes keep the trigger point `tp_pectineus` apart from the muscle
+`pectineus`. A point's guide page is its id unless `page` names another.
+
 A file may hold four kinds of entries, each an array of tables:
 
     [[point]]   a trigger point (with [[point.approach]] needle approaches)
@@ -47,6 +52,15 @@ Direction = Literal["anterior", "posterior", "lateral", "medial", "superior", "i
                     "anterolateral", "anteromedial", "posterolateral", "posteromedial"]
 PatientPosition = Literal["supine", "supine_frog_leg", "prone", "side_lying"]
 ZoneKind = Literal["essential", "spillover"]
+
+
+def _prefixed(value: str, prefix: str) -> str:
+    """Trigger points and zones share one id space with the atlas structures
+    (the viewer selects any of them by id), so their ids carry a prefix."""
+    _id(value)
+    if not value.startswith(prefix):
+        raise ValueError(f"'{value}' must start with '{prefix}' so it cannot clash with an atlas id")
+    return value
 
 
 def _id(value: str) -> str:
@@ -183,6 +197,11 @@ class ZoneSpec(ShapeSpec):
 
     regions: tuple[str, ...] = Field(min_length=1)
 
+    @field_validator("id")
+    @classmethod
+    def _zone_id(cls, v: str) -> str:
+        return _prefixed(v, "zone_")
+
     @field_validator("regions")
     @classmethod
     def _regions(cls, v: tuple[str, ...]) -> tuple[str, ...]:
@@ -202,7 +221,7 @@ class ZoneUse(_Strict):
     @field_validator("zone")
     @classmethod
     def _zone(cls, v: str) -> str:
-        return _id(v)
+        return _prefixed(v, "zone_")
 
 
 class ApproachSpec(_Strict):
@@ -248,7 +267,7 @@ class PointSpec(_Strict):
     muscles: tuple[str, ...] = Field(min_length=1)
     position: Anchor
     palpate: Direction                 # the skin point is found from the position this way
-    page: str
+    page: Optional[str] = None         # its guide page; the point's own id when left out
     zones: tuple[ZoneUse, ...] = Field(min_length=1)
     approach: tuple[ApproachSpec, ...] = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
@@ -257,7 +276,7 @@ class PointSpec(_Strict):
     @field_validator("id")
     @classmethod
     def _valid_id(cls, v: str) -> str:
-        return _id(v)
+        return _prefixed(v, "tp_")
 
     @field_validator("muscles")
     @classmethod
@@ -266,9 +285,9 @@ class PointSpec(_Strict):
 
     @field_validator("page")
     @classmethod
-    def _page(cls, v: str) -> str:
-        if not PAGE.match(v):
-            raise ValueError(f"'{v}' is not a trigger-point page id (tp_<point id>)")
+    def _page(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not PAGE.match(v):
+            raise ValueError(f"'{v}' is not a trigger-point page id (tp_...)")
         return v
 
     @model_validator(mode="after")
@@ -277,6 +296,14 @@ class PointSpec(_Strict):
         dupes = sorted({z for z in names if names.count(z) > 1})
         if dupes:
             raise ValueError(f"zones listed twice: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _page_defaults_to_id(self) -> "PointSpec":
+        # runs only once every field is valid, so `id` is a tp_ id and thus a page id;
+        # the model is frozen, hence the direct write
+        if self.page is None:
+            object.__setattr__(self, "page", self.id)
         return self
 
 

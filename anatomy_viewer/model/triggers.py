@@ -9,9 +9,11 @@ from a file with invalid ones; each problem is a `Problem(file, where, message)`
 with `where` = "line:entry.id.field".
 
 `TriggerMaps` (both sides, ids with `_right` / `_left`):
-- `points[id]` -> `TriggerPoint`: `name`, `muscles` (atlas ids), `position`
-  (np.ndarray, mm), `skin_point`, `zones` (tuple of `ZoneRef(zone, kind)` with kind
-  "essential" / "spillover"), `page` (guide page id), `approaches` (each with
+- `points[id]` -> `TriggerPoint` (`tp_pectineus_right`): `name`, `muscles` (atlas
+  ids), `position` (np.ndarray, mm), `skin_point`, `zones` (tuple of
+  `ZoneRef(zone, kind)` with kind "essential" / "spillover"), `page` (guide page
+  id: the point's id without side, `tp_pectineus`, unless the file names another),
+  `approaches` (each with
   `entry`, `target`, `direction`, `depth`, `depth_mm`, `needle_length_mm`, `avoid`,
   `clearance_mm`, `warnings`), `sources`.
 - `zones[id]`, `regions[id]` -> `zones.Zone`; `weights(zone_or_region_id)` -> per
@@ -21,6 +23,11 @@ with `where` = "line:entry.id.field".
 
 Every item is written for the right side and mirrored (x -> -x, `_right` ->
 `_left`) by resolving its anchors against the left landmarks and muscle paths.
+
+Trigger points (`tp_...`) and zones (`zone_...`) share one id space with the
+atlas's structures and landmarks (the viewer selects any of them by id), so a
+point or zone whose id, with or without its side, is also an atlas id is
+reported and left out.
 
 Pure Python + numpy + pydantic: no Qt, no VTK. Checks that need meshes (is the
 point inside its muscle mesh?) live in `anatomy_viewer.checks`.
@@ -374,7 +381,7 @@ class _Resolver:
                 return None
             approaches.append(app)
         return TriggerPoint(id=f"{s.id}_{side}", base_id=s.id, name=s.name, side=side, muscles=tuple(muscles),
-                            position=pos, skin_point=skin_point, zones=tuple(zones), page=s.page,
+                            position=pos, skin_point=skin_point, zones=tuple(zones), page=s.page or s.id,
                             approaches=tuple(approaches), sources=s.sources, note=s.note, file=e.file)
 
     def approach(self, e: _Entry, i: int, a, pos: np.ndarray, side: str) -> Optional[Approach]:
@@ -488,6 +495,22 @@ def _duplicates(entries: list[_Entry], problems: list[Problem]) -> list[_Entry]:
     return kept
 
 
+def _atlas_clashes(entries: list[_Entry], manifest: Manifest, problems: list[Problem]) -> list[_Entry]:
+    """Drop points and zones whose id (as written, or with a side) is also an atlas id."""
+    atlas_ids = {s.id for s in manifest.structures} | {lm.id for lm in manifest.landmarks}
+    kept = []
+    for e in entries:
+        if e.kind in ("point", "zone"):
+            clash = [i for i in (e.spec.id, *(f"{e.spec.id}_{side}" for side in SIDES)) if i in atlas_ids]
+            if clash:
+                problems.append(Problem(e.file, f"{e.line}:{e.kind}.{e.spec.id}.id",
+                                        f"'{clash[0]}' is also an atlas id; trigger points, zones and "
+                                        "atlas structures share one id space, so it is not loaded"))
+                continue
+        kept.append(e)
+    return kept
+
+
 def load_trigger_maps(source: Path | str | Iterable[Path | str], manifest: Manifest,
                       skin: Optional[SkinSamples] = None) -> tuple[TriggerMaps, list[Problem]]:
     """Load and resolve trigger maps for both sides; see the module docstring."""
@@ -498,6 +521,7 @@ def load_trigger_maps(source: Path | str | Iterable[Path | str], manifest: Manif
         entries += got
         problems += probs
     entries = _duplicates(entries, problems)
+    entries = _atlas_clashes(entries, manifest, problems)
     if skin is None:
         skin, why = try_proxy_skin(manifest)
         if skin is None:

@@ -27,8 +27,8 @@ FACING_FADE_DEG = 15.0
 
 @dataclass(frozen=True)
 class Zone:
-    id: str                      # with side suffix: "rectus_femoris_knee_right"
-    base_id: str                 # as written in the file: "rectus_femoris_knee"
+    id: str                      # with side suffix: "zone_rectus_femoris_knee_right", "front_knee_right"
+    base_id: str                 # as written in the file: "zone_rectus_femoris_knee"
     name: str
     side: str                    # "right" / "left"
     regions: tuple[str, ...]     # body-region ids with side suffix (empty for a region itself)
