@@ -184,10 +184,11 @@ def test_page_for_maps_sided_and_covered_ids(library):
     assert library.page_for("vertebra_l3").id == "lumbar_vertebrae"
     assert library.page_for("vertebra_t12").id == "lumbar_vertebrae"
     assert library.page_for("vertebra_l5") is None          # not in this test page's covers
-    # a trigger map's own ids (without the tp_/zone_ prefix) find the same pages
-    assert library.page_for("psoas_major_belly_right").id == "tp_psoas_major_belly"
-    assert library.page_for("psoas_paraspinal_left").id == "zone_psoas_paraspinal"
-    # ...but a structure page of the same base name wins
+    # trigger-map ids carry their prefix; an id without it is not guessed to be one
+    assert library.page_for("tp_psoas_major_belly_right").id == "tp_psoas_major_belly"
+    assert library.page_for("zone_psoas_paraspinal_left").id == "zone_psoas_paraspinal"
+    assert library.page_for("psoas_major_belly_right") is None
+    assert library.page_for("psoas_paraspinal_left") is None
     assert library.page_for("iliacus_right").id == "iliacus"
     assert library.page_for("sartorius_right") is None
 

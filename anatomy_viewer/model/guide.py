@@ -275,19 +275,14 @@ class GuideLibrary:
     def page_for(self, item_id: str) -> Optional[Page]:
         """The page describing an atlas, trigger-point, zone or topic id.
 
-        Tried in order: the id itself, the id without its side, the `covers` lists,
-        then `tp_<id>` and `zone_<id>`, so that a trigger map's own point id
-        (`psoas_major_belly_right`) finds its page (`tp_psoas_major_belly`) too.
-        A structure page wins over a trigger-point page of the same base name."""
-        base = base_id(item_id)
-        for key in (item_id, base):
+        Tried in order: the id itself, the id without its side, then the `covers`
+        lists. Trigger-map ids carry their prefix (`tp_psoas_major_belly_right`,
+        `zone_psoas_paraspinal_left`), so they find their pages by the same rule."""
+        for key in (item_id, base_id(item_id)):
             if key in self._pages:
                 return self._pages[key]
             if key in self._covered:
                 return self._pages[self._covered[key]]
-        for prefix in ("tp_", "zone_"):
-            if not base.startswith(prefix) and prefix + base in self._pages:
-                return self._pages[prefix + base]
         return None
 
     def links(self, page_id: str) -> list[str]:
