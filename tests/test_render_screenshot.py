@@ -11,24 +11,10 @@ import pytest
 
 from anatomy_viewer.app import run_screenshot
 from anatomy_viewer.render.offscreen import build_offscreen
-from anatomy_viewer.render.style import HIGHLIGHT
+from pixels import is_highlight, read_png
 
 SIZE = (800, 600)
 PSOAS = "psoas_major_right"
-
-
-def read_png(path) -> np.ndarray:
-    """RGB floats, row 0 at the top, like the screen."""
-    from vtkmodules.vtkIOImage import vtkPNGReader
-    from vtkmodules.util.numpy_support import vtk_to_numpy
-
-    reader = vtkPNGReader()
-    reader.SetFileName(str(path))
-    reader.Update()
-    image = reader.GetOutput()
-    w, h, _ = image.GetDimensions()
-    pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[:, :, :3]
-    return pixels[::-1].astype(float) / 255.0
 
 
 def projected(shot, points) -> np.ndarray:
@@ -41,12 +27,6 @@ def projected(shot, points) -> np.ndarray:
         x, y, _ = ren.GetDisplayPoint()
         out.append((int(round(x)), int(round(SIZE[1] - 1 - y))))
     return np.array(out)
-
-
-def is_highlight(rgb: np.ndarray) -> np.ndarray:
-    """Green-dominant pixels: the highlight colour under any shading."""
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    return (g > 0.45) & (g > r + 0.25) & (g > b + 0.2)
 
 
 def axis_points(a, b, n=9):

@@ -23,20 +23,43 @@ def centre_and_size(bounds) -> tuple[np.ndarray, float]:
     return centre, float(max(b[1] - b[0], b[3] - b[2], b[5] - b[4], 1e-6))
 
 
-def look(renderer, direction, up, bounds, margin: float = 1.04) -> None:
-    """Point the camera along `direction` at the centre of `bounds` and fit them."""
+def look(renderer, direction, up, bounds, margin: float = 1.06) -> None:
+    """Point the camera along `direction` at the centre of `bounds` and fit the
+    box's outline, as seen from there, to the viewport (tighter than VTK's
+    bounding-sphere fit, so a tall, narrow region fills the picture)."""
     camera = renderer.GetActiveCamera()
     centre, size = centre_and_size(bounds)
     d = np.asarray(direction, float)
     d /= np.linalg.norm(d)
+    u = np.asarray(up, float)
+    u = u - d * np.dot(u, d)
+    u /= np.linalg.norm(u)
+    right = np.cross(u, d)
+    b = np.asarray(bounds, float)
+    corners = np.array([[x, y, z] for x in b[0:2] for y in b[2:4] for z in b[4:6]]) - centre
+    half_h = np.abs(corners @ u).max()
+    half_w = np.abs(corners @ right).max()
+    depth = np.abs(corners @ d).max()
+    aspect = _aspect(renderer)
+    tan_half = np.tan(np.radians(camera.GetViewAngle()) / 2.0)
+    distance = max(half_h, half_w / aspect, 1e-3) * margin / tan_half + depth
     camera.SetFocalPoint(*centre)
-    camera.SetPosition(*(centre + d * size * 4.0))
-    camera.SetViewUp(*up)
-    renderer.ResetCamera(*np.asarray(bounds, float))
-    camera.Zoom(1.0 / margin)
+    camera.SetPosition(*(centre + d * distance))
+    camera.SetViewUp(*u)
     renderer.ResetCameraClippingRange()
     if hasattr(renderer, "camera_set"):
         renderer.camera_set = True      # a pyvista renderer: do not replace this camera with its default
+
+
+def _aspect(renderer) -> float:
+    """Width / height of the renderer's viewport in pixels (1 before the window has a size)."""
+    window = renderer.GetRenderWindow()
+    if window is None:
+        return 1.0
+    w, h = window.GetSize()
+    x0, y0, x1, y1 = renderer.GetViewport()
+    w, h = w * (x1 - x0), h * (y1 - y0)
+    return float(w / h) if w > 0 and h > 0 else 1.0
 
 
 def apply_view(renderer, view: str, bounds) -> None:
