@@ -27,7 +27,8 @@ def run_app(view: Optional[str] = None, select: Optional[str] = None,
 
 
 def run_screenshot(path, view: Optional[str] = None, select: Optional[str] = None,
-                   size: tuple[int, int] = (1600, 1200), meshes_dir: Optional[Path] = None) -> int:
+                   size: tuple[int, int] = (1600, 1200), meshes_dir: Optional[Path] = None,
+                   trigger_dir: Optional[Path] = None) -> int:
     """Render the atlas to `path` (PNG). Problems are printed; the image is
     written whenever anything could be drawn. Returns 0, or 1 if nothing
     could be drawn or `select` is not an atlas id."""
@@ -37,7 +38,8 @@ def run_screenshot(path, view: Optional[str] = None, select: Optional[str] = Non
     if out.suffix.lower() != ".png":
         print(f"anatomy-viewer: {out}: the screenshot must be a .png file", file=sys.stderr)
         return 2
-    shot = build_offscreen(Path(meshes_dir) if meshes_dir else paths.meshes_dir(), view, select, size)
+    shot = build_offscreen(Path(meshes_dir) if meshes_dir else paths.meshes_dir(), view, select, size,
+                           trigger_dir=Path(trigger_dir) if trigger_dir else paths.trigger_maps_dir())
     try:
         for p in shot.problems:
             print(f"anatomy-viewer: {p}", file=sys.stderr)

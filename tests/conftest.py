@@ -71,9 +71,67 @@ def write_fixture_atlas(directory: Path) -> Path:
         _mesh(shape).save(str(directory / f"{sid}.vtp"), binary=True)
     manifest = {"structures": structure_entries(), "landmarks": [
         {"id": "asis_right", "name": "Anterior superior iliac spine", "structure": "hip_bone_right",
-         "position": [140, 15, 80]}]}
+         "position": [140, 15, 80]},
+        {"id": "asis_left", "name": "Anterior superior iliac spine", "structure": "hip_bone_left",
+         "position": [-140, 15, 80]}]}
     (directory / "atlas.json").write_text(json.dumps(manifest, indent=1))
     return directory
+
+
+# A trigger map for the fixture atlas, in the shipped files' format: one point
+# in the right and left psoas, referring pain to the front of the thigh.
+FIXTURE_TRIGGER_MAP = """
+[[region]]
+id = "groin"
+name = "Groin"
+facing = "anterior"
+shape = "band"
+half_width = 60
+path = [{ landmark = "asis", offset = [-60, 0, -60] }]
+sources = ["test fixture"]
+
+[[zone]]
+id = "zone_fixture_thigh"
+name = "Front of the thigh"
+regions = ["groin"]
+facing = "anterior"
+shape = "band"
+half_width = 40
+path = [{ landmark = "asis", offset = [-40, 0, -80] }, { landmark = "asis", offset = [-40, 0, -220] }]
+sources = ["test fixture"]
+
+[[point]]
+id = "tp_fixture_psoas"
+name = "Psoas fixture point"
+muscles = ["psoas_major"]
+position = { muscle = "psoas_major", t = 0.5 }
+palpate = "anterior"
+zones = [{ zone = "zone_fixture_thigh", kind = "essential" }]
+sources = ["test fixture"]
+
+[[point.approach]]
+name = "Anterior"
+patient_position = "supine"
+entry = { muscle = "psoas_major", t = 0.5, offset = [0, 200, 0] }
+direction = "Straight back."
+depth_mm = [90, 120]
+needle_length_mm = [100, 150]
+avoid = ["hip_bone"]
+clearance_mm = 5
+warnings = ["test fixture"]
+sources = ["test fixture"]
+"""
+TRIGGER_POINT = "tp_fixture_psoas_right"
+TRIGGER_POINT_POSITION = (47.0, -1.5, 115.0)        # halfway along the fixture psoas path
+ZONE = "zone_fixture_thigh_right"
+
+
+@pytest.fixture
+def trigger_dir(tmp_path):
+    d = tmp_path / "trigger_maps"
+    d.mkdir()
+    (d / "fixture.toml").write_text(FIXTURE_TRIGGER_MAP)
+    return d
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +166,7 @@ def _private_settings(request, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def viewer(qtbot, atlas_dir, settings_file):
+def viewer(qtbot, atlas_dir, settings_file, trigger_dir):
     """Factory: `viewer(**kwargs)` builds a shown MainWindow (fixture atlas and a
     temporary settings file unless given) and closes every window it built."""
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
@@ -119,6 +177,7 @@ def viewer(qtbot, atlas_dir, settings_file):
 
     def make(**kwargs):
         kwargs.setdefault("meshes_dir", atlas_dir)
+        kwargs.setdefault("trigger_dir", trigger_dir)
         kwargs.setdefault("settings", QSettings(str(settings_file), QSettings.Format.IniFormat))
         window = MainWindow(**kwargs)
         built.append(window)

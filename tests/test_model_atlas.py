@@ -123,3 +123,19 @@ def test_load_atlas_reports_a_broken_manifest(tmp_path, text, reason):
     assert manifest is None and len(atlas) == 0
     assert problems and all(p.file.endswith("atlas.json") for p in problems)
     assert any(reason in p.message for p in problems), problems
+
+
+def test_trigger_items_join_their_layers(atlas):
+    from types import SimpleNamespace as NS
+
+    from anatomy_viewer.model.atlas import trigger_items
+
+    maps = NS(points={"tp_psoas_major_belly_right": NS(id="tp_psoas_major_belly_right", name="Psoas belly",
+                                                        side="right", muscles=("psoas_major_right",))},
+              zones={"zone_psoas_back_right": NS(id="zone_psoas_back_right", name="Low back", side="right")})
+    bigger = atlas.with_items(trigger_items(maps))
+    tp = bigger["tp_psoas_major_belly_right"]
+    assert tp.layer is Layer.trigger_points and tp.parent == "psoas_major_right" and tp.pickable
+    assert tp.label == "Psoas belly (right)"
+    assert bigger["zone_psoas_back_right"].layer is Layer.pain_zones
+    assert bigger.search("belly") == ["tp_psoas_major_belly_right"]

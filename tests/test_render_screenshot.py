@@ -29,14 +29,17 @@ def projected(shot, points) -> np.ndarray:
     return np.array(out)
 
 
-def axis_points(a, b, n=9):
+def axis_points(a, b, n=4):
+    """Points along a capsule's axis, leaving out its middle where the fixture's trigger point sits."""
     a, b = np.asarray(a, float), np.asarray(b, float)
-    return [a + (b - a) * t for t in np.linspace(0.2, 0.8, n)]
+    ts = np.r_[np.linspace(0.15, 0.38, n), np.linspace(0.62, 0.85, n)]
+    return [a + (b - a) * t for t in ts]
 
 
-def test_screenshot_shows_the_highlight_where_the_selection_is(atlas_dir, tmp_path, capsys):
+def test_screenshot_shows_the_highlight_where_the_selection_is(atlas_dir, trigger_dir, tmp_path, capsys):
     out = tmp_path / "psoas.png"
-    assert run_screenshot(out, view="anterior", select=PSOAS, size=SIZE, meshes_dir=atlas_dir) == 0
+    assert run_screenshot(out, view="anterior", select=PSOAS, size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir) == 0
     assert "wrote" in capsys.readouterr().out
     img = read_png(out)
     assert img.shape == (SIZE[1], SIZE[0], 3)
@@ -57,40 +60,46 @@ def test_screenshot_shows_the_highlight_where_the_selection_is(atlas_dir, tmp_pa
     assert np.all((cols > lo[0] - 60) & (cols < hi[0] + 60) & (rows > lo[1] - 120) & (rows < hi[1] + 120))
 
 
-def test_screenshot_without_selection_has_no_highlight(atlas_dir, tmp_path):
+def test_screenshot_without_selection_has_no_highlight(atlas_dir, trigger_dir, tmp_path):
     out = tmp_path / "plain.png"
-    assert run_screenshot(out, view="posterior", size=SIZE, meshes_dir=atlas_dir) == 0
+    assert run_screenshot(out, view="posterior", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir) == 0
     img = read_png(out)
     assert img.std() > 0.05 and is_highlight(img).sum() == 0
 
 
-def test_views_differ(atlas_dir, tmp_path):
+def test_views_differ(atlas_dir, trigger_dir, tmp_path):
     a, b = tmp_path / "a.png", tmp_path / "s.png"
-    run_screenshot(a, view="anterior", size=SIZE, meshes_dir=atlas_dir)
-    run_screenshot(b, view="superior", size=SIZE, meshes_dir=atlas_dir)
+    run_screenshot(a, view="anterior", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir)
+    run_screenshot(b, view="superior", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir)
     assert np.abs(read_png(a) - read_png(b)).mean() > 0.02
 
 
-def test_unknown_selection_and_bad_files_are_reported(atlas_dir, tmp_path, capsys):
+def test_unknown_selection_and_bad_files_are_reported(atlas_dir, trigger_dir, tmp_path, capsys):
     (atlas_dir / "femur_right.vtp").write_bytes(b"")
     out = tmp_path / "x.png"
-    assert run_screenshot(out, select="psoas_majr_right", size=SIZE, meshes_dir=atlas_dir) == 1
+    assert run_screenshot(out, select="psoas_majr_right", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir) == 1
     err = capsys.readouterr().err
     assert "psoas_majr_right" in err and "femur_right.vtp" in err and "empty" in err
     assert out.exists()                                   # the rest is still drawn
-    assert run_screenshot(tmp_path / "x.jpg", size=SIZE, meshes_dir=atlas_dir) == 2
+    assert run_screenshot(tmp_path / "x.jpg", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir) == 2
     (atlas_dir / "atlas.json").unlink()
-    assert run_screenshot(tmp_path / "none.png", size=SIZE, meshes_dir=atlas_dir) == 1
+    assert run_screenshot(tmp_path / "none.png", size=SIZE,
+                          meshes_dir=atlas_dir, trigger_dir=trigger_dir) == 1
     assert not (tmp_path / "none.png").exists()
 
 
-def test_screenshot_without_any_display(atlas_dir, tmp_path):
+def test_screenshot_without_any_display(atlas_dir, trigger_dir, tmp_path):
     """No DISPLAY at all: VTK renders through EGL."""
     out = tmp_path / "egl.png"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     code = ("import sys; from anatomy_viewer.app import run_screenshot; "
             f"sys.exit(run_screenshot({str(out)!r}, select={PSOAS!r}, size=(400, 300), "
-            f"meshes_dir={str(atlas_dir)!r}))")
+            f"meshes_dir={str(atlas_dir)!r}, trigger_dir={str(trigger_dir)!r}))")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                             timeout=240)
     if result.returncode != 0 and "EGL" in result.stderr:

@@ -29,7 +29,7 @@ def test_a_bad_mesh_is_reported_and_the_rest_works(viewer, atlas_dir, damage, re
     text = _problem_texts(w)
     assert "iliacus_right.vtp" in text and reason in text
     assert "iliacus_right" not in w.scene.actors
-    assert len(w.scene.actors) == 8
+    assert len(w.scene.actors) == 8 + 2                  # and the two trigger-point markers
     row = w.browser.item_rows["iliacus_right"]
     assert not row.flags() & row.flags().ItemIsUserCheckable and "could not be loaded" in row.toolTip(0)
     w.browser.tree.setCurrentItem(w.browser.item_rows["psoas_major_right"])

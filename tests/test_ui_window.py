@@ -8,9 +8,11 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 
 from anatomy_viewer.model.atlas import Layer
 from anatomy_viewer.render.style import HIGHLIGHT, colour_of
+from conftest import TRIGGER_POINT
 
 PSOAS = "psoas_major_right"
 PSOAS_AXIS = (np.array([32.0, -15, 240]), np.array([62.0, 12, -10]))   # from the fixture atlas
+PSOAS_SPOT = PSOAS_AXIS[0] * 0.7 + PSOAS_AXIS[1] * 0.3                  # away from the trigger point
 
 
 def screen_point(window, world) -> QPoint:
@@ -35,8 +37,9 @@ def near(pixels: np.ndarray, rgb, tol=0.18) -> np.ndarray:
 
 def test_window_opens_and_renders_every_structure(viewer):
     w = viewer()
-    assert set(w.scene.actors) == set(w.atlas.ids())
-    assert len(w.atlas) == 9
+    structures = set(w.atlas.ids()) - set(w.atlas.ids(Layer.trigger_points)) - set(w.atlas.ids(Layer.pain_zones))
+    assert len(structures) == 9
+    assert set(w.scene.actors) == structures | {TRIGGER_POINT, "tp_fixture_psoas_left"}   # zones are painted
     img = frame(w)
     assert img.std() > 0.05                                   # not a blank frame
     bone = near(img, np.array(colour_of("bone")) * 0.9, tol=0.2).sum()
@@ -48,7 +51,7 @@ def test_window_opens_and_renders_every_structure(viewer):
 
 def test_click_on_a_muscle_selects_it_and_shows_its_page(viewer, qtbot):
     w = viewer()
-    point = screen_point(w, PSOAS_AXIS[0] * 0.5 + PSOAS_AXIS[1] * 0.5)
+    point = screen_point(w, PSOAS_SPOT)
     qtbot.mouseClick(w.plotter, Qt.MouseButton.LeftButton, pos=point)
     assert w.selection.current == PSOAS
     text = w.guide_panel.toPlainText()
@@ -69,7 +72,7 @@ def test_click_on_a_muscle_selects_it_and_shows_its_page(viewer, qtbot):
 
 def test_a_drag_rotates_without_selecting(viewer, qtbot):
     w = viewer()
-    start = screen_point(w, PSOAS_AXIS[0] * 0.5 + PSOAS_AXIS[1] * 0.5)
+    start = screen_point(w, PSOAS_SPOT)
     before = w.plotter.camera.position
     qtbot.mousePress(w.plotter, Qt.MouseButton.LeftButton, pos=start)
     for dx in range(5, 60, 5):
@@ -81,7 +84,7 @@ def test_a_drag_rotates_without_selecting(viewer, qtbot):
 
 def test_hover_names_the_structure_in_the_status_bar(viewer, qtbot):
     w = viewer()
-    qtbot.mouseMove(w.plotter, screen_point(w, PSOAS_AXIS[0] * 0.5 + PSOAS_AXIS[1] * 0.5))
+    qtbot.mouseMove(w.plotter, screen_point(w, PSOAS_SPOT))
     qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Psoas major (right)", timeout=2000)
     qtbot.mouseMove(w.plotter, QPoint(5, 5))
     qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "", timeout=2000)
@@ -104,9 +107,10 @@ def test_selecting_in_the_tree_highlights_and_focuses(viewer):
 
 def test_search_filter_narrows_the_tree(viewer, qtbot):
     w = viewer()
-    assert len(w.browser.visible_item_ids()) == 9
+    assert len(w.browser.visible_item_ids()) == 13
     qtbot.keyClicks(w.browser.search, "psoas")
-    assert set(w.browser.visible_item_ids()) == {PSOAS, "psoas_major_left", "iliacus_right"}  # iliopsoas
+    assert set(w.browser.visible_item_ids()) == {PSOAS, "psoas_major_left", "iliacus_right",   # iliopsoas
+                                                 TRIGGER_POINT, "tp_fixture_psoas_left"}
     w.browser.search.clear()
     qtbot.keyClicks(w.browser.search, "os coxae")
     assert set(w.browser.visible_item_ids()) == {"hip_bone_right", "hip_bone_left"}
@@ -220,3 +224,30 @@ def test_geometry_docks_and_view_persist(viewer, settings_file):
     assert direction[1] < 0 and again.current_view == "posterior"
     assert again.size().width() == 1200 and not again.guide_dock.isVisible()
     assert str(settings_file).startswith(str(settings_file.parent))
+
+
+def test_trigger_point_marker_shows_through_its_muscle_and_paints_its_zone(viewer, qtbot):
+    from conftest import TRIGGER_POINT_POSITION, ZONE
+
+    w = viewer()
+    assert w.atlas[TRIGGER_POINT].layer is Layer.trigger_points
+    assert w.atlas.ids(Layer.pain_zones) == [ZONE, "zone_fixture_thigh_left"]
+    # the marker lies inside the psoas yet is drawn (overlay layer) in its own colour
+    img = frame(w)
+    spot = screen_point(w, TRIGGER_POINT_POSITION)
+    assert near(img[spot.y() - 1:spot.y() + 2, spot.x() - 1:spot.x() + 2], colour_of("trigger_point"),
+                tol=0.3).any()
+    qtbot.mouseClick(w.plotter, Qt.MouseButton.LeftButton, pos=spot)
+    assert w.selection.current == TRIGGER_POINT
+    assert "Psoas fixture point (right)" in w.guide_panel.toPlainText() or \
+        "Tp fixture psoas" in w.guide_panel.toPlainText()
+    skin_mapper = w.scene.actors["skin"].GetMapper()
+    assert skin_mapper.GetScalarVisibility()                    # its referred-pain zone is painted
+    colours = np.asarray(w.scene.meshes["skin"].point_data["referral_colour"])
+    assert (colours[:, 0] > 200).sum() > 20 and (colours[:, 1] < 60).sum() > 20
+    assert w.scene.actors["skin"].GetProperty().GetOpacity() >= 0.8
+    w.selection.select(PSOAS)
+    assert not skin_mapper.GetScalarVisibility()
+    assert w.scene.actors["skin"].GetProperty().GetOpacity() == pytest.approx(0.3)
+    w.browser.tree.setCurrentItem(w.browser.item_rows[ZONE])  # a zone from the list is painted too
+    assert skin_mapper.GetScalarVisibility()

@@ -197,3 +197,16 @@ def load_atlas(meshes: Path) -> tuple[Optional[Manifest], Atlas, list[Problem]]:
                     for line in str(exc).splitlines()]
         return None, Atlas(), problems
     return manifest, Atlas.from_manifest(manifest), []
+
+
+def trigger_items(maps) -> list[AtlasItem]:
+    """Registry items for loaded trigger maps (`model.triggers.TriggerMaps`):
+    each trigger point (parent: its first muscle) and each referred-pain zone."""
+    items = []
+    for p in maps.points.values():
+        items.append(AtlasItem(id=p.id, name=p.name, layer=Layer.trigger_points, side=Side(p.side),
+                               kind="trigger_point", parent=p.muscles[0] if p.muscles else None))
+    for z in maps.zones.values():
+        items.append(AtlasItem(id=z.id, name=z.name, layer=Layer.pain_zones, side=Side(z.side),
+                               kind="pain_zone"))
+    return items

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..model.atlas import Atlas, load_atlas
+from ..model.atlas import Atlas
 from ..model.display import DisplayState
 from ..model.problems import Problem
 from ..model.selection import Selection
 from .camera import DEFAULT_VIEW, apply_view
-from .meshes import load_meshes
+from ..model.referral import referral_weights
+from .content import load_content
+from .markers import trigger_marker_meshes
 from .scene import AtlasScene
 from .setup import add_orientation_marker, configure
 
@@ -30,17 +32,19 @@ class Offscreen:
 
 
 def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[str] = None,
-                    size: tuple[int, int] = (1600, 1200), caption: bool = True) -> Offscreen:
+                    size: tuple[int, int] = (1600, 1200), caption: bool = True,
+                    trigger_dir: Optional[Path] = None) -> Offscreen:
     import pyvista as pv
 
-    manifest, atlas, problems = load_atlas(meshes)
-    polys, mesh_problems = load_meshes(manifest.structures if manifest else (), meshes)
-    problems += mesh_problems
+    content = load_content(meshes, trigger_dir)
+    atlas, maps, problems = content.atlas, content.maps, content.problems
     plotter = pv.Plotter(off_screen=True, window_size=list(size))
     configure(plotter)
     display = DisplayState(atlas)
     selection = Selection(atlas.__contains__)
-    scene = AtlasScene(plotter, atlas, polys, display, selection)
+    scene = AtlasScene(plotter, atlas, content.meshes, display, selection,
+                       overlay_meshes=trigger_marker_meshes(maps),
+                       referral=lambda item_id: referral_weights(maps, item_id))
     if select:
         if select in atlas:
             selection.select(select)

@@ -19,28 +19,32 @@ CLICK_TOLERANCE_PX = 4
 
 
 class ClickPicker:
-    def __init__(self, renderer, actors, id_of: Callable[[object], Optional[str]],
+    def __init__(self, layers, id_of: Callable[[object], Optional[str]],
                  on_click: Callable[[Optional[str]], None],
                  on_hover: Optional[Callable[[Optional[str]], None]] = None) -> None:
-        self.renderer = renderer
+        """`layers`: (renderer, actors) pairs, topmost first; the first layer
+        with something under the mouse wins."""
         self.id_of = id_of
         self.on_click = on_click
         self.on_hover = on_hover
-        self.picker = vtkCellPicker()
-        self.picker.SetTolerance(0.0005)
-        self.picker.PickFromListOn()
-        for actor in actors:
-            self.picker.AddPickList(actor)
+        self._layers = []
+        for renderer, actors in layers:
+            picker = vtkCellPicker()
+            picker.SetTolerance(0.0005)
+            picker.PickFromListOn()
+            for actor in actors:
+                picker.AddPickList(actor)
+            self._layers.append((renderer, picker, len(actors)))
         self._press: Optional[tuple[float, float]] = None
         self._hovered: Optional[str] = None
 
-    def add_pickable(self, actor) -> None:
-        self.picker.AddPickList(actor)
-
     def pick(self, x: float, y: float) -> Optional[str]:
         """The id of the item drawn at display position (x, y), origin bottom-left."""
-        if self.picker.Pick(x, y, 0, self.renderer):
-            return self.id_of(self.picker.GetActor())
+        for renderer, picker, count in self._layers:
+            if count and picker.Pick(x, y, 0, renderer):
+                found = self.id_of(picker.GetActor())
+                if found is not None:
+                    return found
         return None
 
     def press(self, x: float, y: float) -> None:

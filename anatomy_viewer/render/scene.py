@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Callable, Mapping, Optional
 
+import numpy as np
+
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from ..model.atlas import Atlas, Layer
@@ -16,12 +18,31 @@ from ..model.display import DisplayState
 from ..model.selection import Selection
 from .camera import union_bounds
 from .overlay import Overlay
-from .style import HIGHLIGHT, HIGHLIGHT_SURFACE, colour_of, surface_of
+from .style import (ESSENTIAL_ZONE, HIGHLIGHT, HIGHLIGHT_SURFACE, PAINTED_SKIN_OPACITY, SPILLOVER_ZONE,
+                    colour_of, surface_of)
+
+REFERRAL_ARRAY = "referral_colour"
+
+
+def zone_colours(base, essential: np.ndarray, spillover: np.ndarray) -> np.ndarray:
+    """RGB (uint8) per vertex: the base colour blended towards the spillover
+    colour, then towards the essential colour, by their weights."""
+    base = np.asarray(base, float)
+    s = np.clip(spillover, 0, 1)[:, None]
+    e = np.clip(essential, 0, 1)[:, None]
+    rgb = base * (1 - s) + np.asarray(SPILLOVER_ZONE) * s
+    rgb = rgb * (1 - e) + np.asarray(ESSENTIAL_ZONE) * e
+    return np.round(rgb * 255).astype(np.uint8)
 
 
 class AtlasScene:
     def __init__(self, plotter, atlas: Atlas, meshes: Mapping[str, object], display: DisplayState,
-                 selection: Selection, request_render: Optional[Callable[[], None]] = None) -> None:
+                 selection: Selection, request_render: Optional[Callable[[], None]] = None,
+                 overlay_meshes: Optional[Mapping[str, object]] = None,
+                 referral: Optional[Callable[[Optional[str]], Optional[tuple]]] = None) -> None:
+        """`meshes`: structure meshes by id; `overlay_meshes`: meshes drawn on
+        the overlay layer (trigger-point markers); `referral(selected)` gives
+        (essential, spillover) weights per skin vertex to paint, or None."""
         self.plotter = plotter
         self.renderer = plotter.renderer
         self.atlas = atlas
@@ -29,18 +50,27 @@ class AtlasScene:
         self.display = display
         self.selection = selection
         self.request_render = request_render or (lambda: None)
+        self.referral = referral or (lambda _id: None)
         self.actors: dict[str, vtkActor] = {}
+        self.overlay_ids: set[str] = set()
         self._id_of_actor: dict[vtkActor, str] = {}
+        self._painted = False
         for item in atlas:
             mesh = self.meshes.get(item.id)
             if mesh is not None:
-                self._add_actor(item.id, mesh)
+                self._add_actor(item.id, mesh, self.renderer)
         self.overlay = Overlay(plotter.ren_win, self.renderer)
+        for item_id, mesh in (overlay_meshes or {}).items():
+            if item_id in atlas:
+                self.meshes[item_id] = mesh
+                self._add_actor(item_id, mesh, self.overlay.renderer)
+                self.overlay_ids.add(item_id)
+        self._paint_referral()
         self._restyle(self.actors.keys())
         display.changed.connect(self._on_display_changed)
         selection.changed.connect(self._on_selection_changed)
 
-    def _add_actor(self, item_id: str, mesh) -> None:
+    def _add_actor(self, item_id: str, mesh, renderer) -> None:
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(mesh)
         mapper.ScalarVisibilityOff()
@@ -52,7 +82,7 @@ class AtlasScene:
         if item.layer is Layer.skin:
             prop.BackfaceCullingOn()          # one translucent sheet, not front and back
         actor.SetPickable(item.pickable)
-        self.renderer.AddActor(actor)
+        renderer.AddActor(actor)
         self.actors[item_id] = actor
         self._id_of_actor[actor] = item_id
 
@@ -61,7 +91,12 @@ class AtlasScene:
         return self._id_of_actor.get(actor)
 
     def pickable_actors(self) -> list[vtkActor]:
-        return [a for i, a in self.actors.items() if self.atlas[i].pickable]
+        return [a for i, a in self.actors.items() if self.atlas[i].pickable and i not in self.overlay_ids]
+
+    def pick_layers(self) -> list[tuple[object, list[vtkActor]]]:
+        """(renderer, pickable actors), topmost layer first: markers before structures."""
+        markers = [self.actors[i] for i in self.overlay_ids]
+        return [(self.overlay.renderer, markers), (self.renderer, self.pickable_actors())]
 
     def is_shown(self, item_id: str) -> bool:
         actor = self.actors.get(item_id)
@@ -73,8 +108,8 @@ class AtlasScene:
         return union_bounds(self.actors[i].GetBounds() for i in ids if self.is_shown(i))
 
     def all_bounds(self) -> Optional[tuple[float, ...]]:
-        """Bounds of every item with a mesh, shown or not: the whole region."""
-        return union_bounds(a.GetBounds() for a in self.actors.values())
+        """Bounds of every structure with a mesh, shown or not: the whole region."""
+        return union_bounds(a.GetBounds() for i, a in self.actors.items() if i not in self.overlay_ids)
 
     # --- styling ---------------------------------------------------------
     def _restyle(self, ids) -> None:
@@ -85,6 +120,8 @@ class AtlasScene:
                 continue
             item = self.atlas[item_id]
             opacity = self.display.effective_opacity(item_id, selected)
+            if self._painted and item.layer is Layer.skin and opacity > 0.0:
+                opacity = max(opacity, PAINTED_SKIN_OPACITY)   # zones must read through the skin
             actor.SetVisibility(opacity > 0.0)
             prop = actor.GetProperty()
             prop.SetOpacity(opacity)
@@ -118,11 +155,35 @@ class AtlasScene:
         self.request_render()
 
     def _on_selection_changed(self, old: Optional[str], new: Optional[str]) -> None:
+        was_painted = self._painted
+        self._paint_referral()
         if self.display.xray:
             self._restyle(self.actors.keys())      # the faded set changes with the selection
         else:
-            self._restyle([i for i in (old, new) if i is not None])
+            ids = {i for i in (old, new) if i is not None}
+            if was_painted or self._painted:
+                ids |= set(self.atlas.ids(Layer.skin))
+            self._restyle(ids)
         self.request_render()
+
+    def _paint_referral(self) -> None:
+        """Colour the skin's vertices by the referred-pain zones of the selection."""
+        skin_ids = [i for i in self.atlas.ids(Layer.skin) if i in self.actors]
+        if not skin_ids:
+            return
+        skin = self.meshes[skin_ids[0]]
+        mapper = self.actors[skin_ids[0]].GetMapper()
+        weights = self.referral(self.selection.current)
+        if weights is None or len(weights[0]) != skin.n_points:
+            self._painted = False
+            mapper.ScalarVisibilityOff()
+            return
+        skin.point_data[REFERRAL_ARRAY] = zone_colours(colour_of("skin"), *weights)
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(REFERRAL_ARRAY)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+        self._painted = True
 
     def close(self) -> None:
         self.display.changed.disconnect(self._on_display_changed)

@@ -27,6 +27,11 @@ KIND_COLOURS: dict[str, RGB] = {
 FALLBACK_COLOUR: RGB = (0.7, 0.7, 0.7)
 
 HIGHLIGHT: RGB = (0.15, 1.0, 0.35)
+# Referred pain painted on the skin: essential zones solid red, spillover a paler red
+# (the convention of the trigger-point manuals: solid for essential, stippled for spillover).
+ESSENTIAL_ZONE: RGB = (0.86, 0.06, 0.10)
+SPILLOVER_ZONE: RGB = (0.98, 0.58, 0.58)
+PAINTED_SKIN_OPACITY = 0.8
 BACKGROUND_TOP: RGB = (0.23, 0.26, 0.31)
 BACKGROUND_BOTTOM: RGB = (0.06, 0.07, 0.09)
 

@@ -163,7 +163,7 @@ class StructureBrowser(QWidget):
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 row.setData(0, Qt.ItemDataRole.CheckStateRole, None)
                 row.setForeground(0, self.palette().placeholderText())
-                row.setToolTip(0, f"{row.toolTip(0)}\nNot shown: the mesh could not be loaded ({reason})")
+                row.setToolTip(0, f"{row.toolTip(0)}\nNot shown: {reason}")
         finally:
             self._updating = False
 

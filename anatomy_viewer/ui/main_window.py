@@ -16,12 +16,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from .. import paths
-from ..model.atlas import load_atlas
+from ..model.atlas import Layer
 from ..model.display import DisplayState
 from ..model.problems import Problem
 from ..model.selection import Selection
 from ..render import camera
-from ..render.meshes import load_meshes
+from ..model.referral import referral_weights
+from ..render.content import load_content
+from ..render.markers import trigger_marker_meshes
 from ..render.picking import ClickPicker
 from ..render.scene import AtlasScene
 from ..render.setup import add_orientation_marker, configure, remove_vtk_key_bindings
@@ -57,7 +59,8 @@ def load_guide(directory: Optional[Path]):
 class MainWindow(QMainWindow):
     def __init__(self, meshes_dir: Optional[Path] = None, guide_dir: Optional[Path] = None,
                  settings: Optional[QSettings] = None, view: Optional[str] = None,
-                 select: Optional[str] = None, parent: Optional[QWidget] = None) -> None:
+                 select: Optional[str] = None, trigger_dir: Optional[Path] = None,
+                 parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         from pyvistaqt import QtInteractor
 
@@ -68,8 +71,8 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         # --- data and models
-        self.manifest, self.atlas, problems = load_atlas(self.meshes_dir)
-        meshes, mesh_problems = load_meshes(self.manifest.structures if self.manifest else (), self.meshes_dir)
+        content = load_content(self.meshes_dir, Path(trigger_dir) if trigger_dir else paths.trigger_maps_dir())
+        self.manifest, self.atlas, self.maps = content.manifest, content.atlas, content.maps
         self.guide, guide_problems = load_guide(guide_dir)
         self.display = DisplayState(self.atlas)
         self.selection = Selection(lambda item_id: item_id in self.atlas)
@@ -78,18 +81,18 @@ class MainWindow(QMainWindow):
         self.plotter = QtInteractor(self, auto_update=False, multi_samples=0)
         configure(self.plotter)
         self.setCentralWidget(self.plotter)
-        self.scene = AtlasScene(self.plotter, self.atlas, meshes, self.display, self.selection,
-                                request_render=self.render)
+        self.scene = AtlasScene(self.plotter, self.atlas, content.meshes, self.display, self.selection,
+                                request_render=self.render, overlay_meshes=trigger_marker_meshes(self.maps),
+                                referral=lambda item_id: referral_weights(self.maps, item_id))
         self.orientation_marker = add_orientation_marker(self.plotter)
         remove_vtk_key_bindings(self.plotter.iren.interactor)
-        self.picker = ClickPicker(self.plotter.renderer, self.scene.pickable_actors(), self.scene.id_of,
+        self.picker = ClickPicker(self.scene.pick_layers(), self.scene.id_of,
                                   on_click=self._on_pick, on_hover=self._on_hover)
         self.picking_events = PickingEvents(self.plotter, self.picker)
 
         # --- panels
         self.browser = StructureBrowser(self.atlas, self.display, self.selection, on_chosen=self.bring_into_view)
-        self.browser.mark_unavailable({p_id: "see the Problems panel" for p_id in self.atlas.ids()
-                                       if p_id not in self.scene.actors})
+        self.browser.mark_unavailable(self._unavailable())
         self.browser_dock = self._dock("Structures", "structures-dock", self.browser,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.guide_panel = GuidePanel(self.guide, self.atlas, self.selection, self.manifest,
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
         self.resize(1500, 950)
         self._restore_settings()
 
-        self.report_problems([*problems, *mesh_problems, *guide_problems])
+        self.report_problems([*content.problems, *guide_problems])
         self._start_view(view)
         if select:
             if select in self.atlas:
@@ -117,6 +120,18 @@ class MainWindow(QMainWindow):
         self._on_selection_changed(None, self.selection.current)
 
     # --- construction helpers --------------------------------------------
+    def _unavailable(self) -> dict[str, str]:
+        """Items with nothing to draw, and why (zones are painted on the skin, not drawn)."""
+        out = {}
+        has_skin = any(i in self.scene.actors for i in self.atlas.ids(Layer.skin))
+        for item in self.atlas:
+            if item.layer is Layer.pain_zones:
+                if not has_skin:
+                    out[item.id] = "zones are painted on the skin, which the atlas does not have yet"
+            elif item.id not in self.scene.actors:
+                out[item.id] = "its mesh could not be loaded (see the Problems panel)"
+        return out
+
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
