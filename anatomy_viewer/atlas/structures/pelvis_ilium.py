@@ -1,0 +1,405 @@
+"""Shape of the hip bone (os coxae, right side) as a signed-distance field.
+
+Built from parts that a lecturer names, blended with smooth unions:
+- the iliac wing: a plate spanned between the crest and its lower border
+  (AIIS, supra-acetabular body, the upper border of the greater sciatic notch,
+  PIIS), bowed laterally so that the iliac fossa is concave, thin (a few mm) in
+  the fossa, thick at the crest (thickest at the tubercle), above the
+  acetabulum and behind (iliac tuberosity);
+- the sacropelvic part with the auricular surface, carved against the sacrum
+  so that the sacroiliac joint is a thin gap;
+- the acetabulum: a thick cup around the hip-joint centre, opening laterally,
+  forwards and downwards, with a horseshoe rim broken by the acetabular notch,
+  its pelvic face flattened (quadrilateral plate);
+- the pelvic brim ridge (arcuate line and pecten pubis);
+- the pubis: body with the symphyseal face, superior ramus;
+- the ischium: posterior column, spine, tuberosity;
+- the obturator ring (rami around a large oval foramen).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..body import Body
+from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
+                   sphere_sweep, spline, sweep, unit)
+from . import pelvis_geometry as g
+
+BLEND = 6.0  # fillet between the parts (mm)
+
+
+def _arclen_param(curve: np.ndarray) -> np.ndarray:
+    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))])
+    return s / s[-1]
+
+
+def _interp_curve(curve: np.ndarray, u: np.ndarray) -> np.ndarray:
+    t = _arclen_param(curve)
+    return np.column_stack([np.interp(u, t, curve[:, i]) for i in range(3)])
+
+
+def wing_lower_border(body: Body, n: int = 200) -> np.ndarray:
+    """Lower border of the iliac wing (on the bone edge): AIIS, over the
+    acetabulum, the upper border of the greater sciatic notch, PIIS."""
+    ac = g.acetabulum(body)
+    wall = body.t.get("pelvis.acetabular_wall")
+    # over the acetabulum the border runs inside the cup's roof, so the
+    # supra-acetabular column merges into it
+    supra = ac.centre + g.Z * 0.6 * (ac.radius + wall)
+    back = ac.centre + unit(g.Z * 0.8 + unit(g.sciatic_notch_deepest(body) - ac.centre)) * 0.8 * (ac.radius + wall)
+    return spline([g.aiis(body), supra, back, g.sciatic_notch_deepest(body), g.piis(body)], n)
+
+
+def _bottom_thickness(body: Body, u):
+    col = body.t.get("pelvis.supra_acetabular_thickness")
+    post = body.t.get("pelvis.iliac_crest_thickness_posterior")
+    ant = body.t.get("pelvis.iliac_crest_thickness_anterior")
+    return np.interp(u, [0.0, 0.12, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
+
+
+def wing_mid_surface(body: Body, u, v):
+    """Mid-surface of the right iliac wing on a (u, v) grid: u from the
+    anterior border (ASIS-AIIS) to the posterior border (PSIS-PIIS), v from the
+    lower border (0) to the crest (1). Returns (points (nu, nv, 3), lateral
+    unit normals (nu, nv, 3), half-thickness (nu, nv))."""
+    u = np.atleast_1d(np.asarray(u, float))
+    v = np.atleast_1d(np.asarray(v, float))
+    crest = g.iliac_crest(body, 400)
+    lower = wing_lower_border(body, 400)
+    C = _interp_curve(crest, u)
+    Lr = _interp_curve(lower, u)
+    up = unit(C - Lr)
+    tc = g.crest_thickness(body, u)
+    tb = _bottom_thickness(body, u)
+    Cc = C - up * tc[:, None] / 2.0
+    Lc = Lr + up * tb[:, None] / 2.0
+    U, V = np.meshgrid(u, v, indexing="ij")
+    mid = (1 - V)[..., None] * Lc[:, None, :] + V[..., None] * Cc[:, None, :]
+    nrm = g.wing_normal(body)
+    # concave iliac fossa: the plate bows laterally in its middle and front
+    depth = body.t.get("pelvis.iliac_fossa_depth")
+    bulge = depth * np.sin(np.pi * V) * np.sin(np.pi * np.clip(U / 0.85, 0, 1)) ** 0.8
+    mid = mid + bulge[..., None] * nrm
+    # notch between ASIS and AIIS (anterior border bows backwards); a small one
+    # between PSIS and PIIS (posterior border bows forwards)
+    tangent = unit(crest[8] - crest[0])
+    notch = body.t.get("pelvis.asis_aiis_notch_depth")
+    mid = mid + (notch * np.sin(np.pi * V) * np.exp(-(U / 0.06) ** 2))[..., None] * tangent
+    tangent_p = unit(crest[-1] - crest[-9])
+    mid = mid - (0.5 * notch * np.sin(np.pi * V) * np.exp(-((1 - U) / 0.05) ** 2))[..., None] * tangent_p
+    # thickness
+    tf = body.t.get("pelvis.iliac_fossa_thickness")
+    tpost = body.t.get("pelvis.posterior_ilium_thickness")
+    tant = 0.7 * body.t.get("pelvis.iliac_crest_thickness_anterior")
+    thick = np.maximum.reduce([
+        np.full_like(U, tf),
+        tc[:, None] * np.exp(-((1 - V) / 0.10) ** 2),
+        tb[:, None] * np.exp(-(V / 0.24) ** 2),
+        tpost * np.exp(-((1 - U) / 0.13) ** 2) * (0.5 + 0.5 * V),
+        tant * np.exp(-(U / 0.05) ** 2),
+    ])
+    # normals from the surface itself
+    du = np.gradient(mid, axis=0)
+    dv = np.gradient(mid, axis=1)
+    n = unit(np.cross(du, dv))
+    n = np.where((n @ nrm)[..., None] < 0, -n, n)
+    return mid, n, thick / 2.0
+
+
+def _wing_field(body: Body) -> tuple[Field, np.ndarray]:
+    crest = g.iliac_crest(body, 400)
+    length = np.linalg.norm(np.diff(crest, axis=0), axis=1).sum()
+    lower = wing_lower_border(body, 200)
+    height = np.linalg.norm(crest[200] - lower[100])
+    nu, nv = int(length / 1.1) + 1, int(height / 1.0) + 1
+    mid, _, half = wing_mid_surface(body, np.linspace(0, 1, nu), np.linspace(0, 1, nv))
+    pts = mid.reshape(-1, 3)
+    return sphere_sweep(pts, np.maximum(half.reshape(-1), 0.9), k_nearest=6), pts
+
+
+def _sacroiliac_block(body: Body) -> Field:
+    """Thick posterior ilium facing the sacrum: auricular surface and iliac tuberosity."""
+    from .pelvis_sacrum import sacral_half_width
+
+    f = g.sacral_frame(body)
+    L = f.length
+    s0 = 0.28 * L
+    p, d, a = f.at(s0)
+    half = sacral_half_width(body, s0)
+    centre = p[0] + g.X * (half + 6.0) - a[0] * 0.22 * L
+    R = np.column_stack([g.X, a[0], -d[0]])
+    return ellipsoid(centre, (16.0, 0.26 * L, 0.30 * L), R)
+
+
+def _acetabulum_parts(body: Body):
+    ac = g.acetabulum(body)
+    wall = body.t.get("pelvis.acetabular_wall")
+    floor = body.t.get("pelvis.acetabular_floor")
+    H, a, R = ac.centre, ac.axis, ac.radius
+    outer = sphere(H, R + wall)
+    rim = halfspace(H + a * ac.rim_offset, a)            # keep the side behind the rim plane
+    medial = halfspace(H - g.X * (R + floor), -g.X)      # flat pelvic face (quadrilateral plate)
+
+    def cup(P):
+        return smax(smax(outer(P), rim(P), 3.0), medial(P), 4.0)
+
+    socket = sphere(H, R)
+    notch_c = H + a * (ac.rim_offset + 6.0)   # lifted towards the opening: cuts the rim, not the floor
+    notch = round_cone(notch_c + ac.notch * R, notch_c + ac.notch * (R + wall + 8.0),
+                       0.4 * body.t.get("pelvis.acetabular_notch_width"),
+                       0.5 * body.t.get("pelvis.acetabular_notch_width"))
+    # acetabular fossa: the non-articular floor is a little deeper than the lunate surface
+    fossa = sphere(H + ac.notch * 0.45 * R, 0.55 * R + 0.5)
+    lip = halfspace(H + a * (ac.rim_offset - 5.0), -a)   # the notch breaks the rim, not the floor
+    return cup, socket, (lambda P: smax(notch(P), lip(P), 2.0)), fossa
+
+
+def _along(n: int, values) -> np.ndarray:
+    """Values at evenly spaced knots, spread over n curve points."""
+    return np.interp(np.linspace(0, 1, n), np.linspace(0, 1, len(values)), values)
+
+
+def _ischium_parts(body: Body):
+    ac = g.acetabulum(body)
+    H = ac.centre
+    wall = body.t.get("pelvis.acetabular_wall")
+    deep = g.sciatic_notch_deepest(body)
+    spine = g.ischial_spine(body)
+    tub = g.ischial_tuberosity(body)
+    low = g.ischial_tuberosity_lowest(body)
+    # posterior column: from behind the acetabulum, along the lower border of the
+    # greater sciatic notch to the spine, then the lesser notch to the tuberosity
+    inward = unit(H - deep)
+    c0 = deep + inward * 9.0
+    spine_base = spine + unit(H + g.Z * (-25.0) - spine) * 15.0
+    tub_c = 0.5 * (tub + low) + unit(H - 0.5 * (tub + low)) * 13.0
+    lesser = 0.5 * (spine_base + tub_c) + unit(H - 0.5 * (spine_base + tub_c)) * 5.0
+    column = sweep(spline([c0, 0.5 * (c0 + spine_base) + inward * 3.0, spine_base, lesser, tub_c], 40),
+                   rx=_along(40, [10.0, 10.0, 8.0, 8.0, 10.0]), ry=_along(40, [12.0, 12.0, 10.0, 10.0, 13.0]),
+                   up=g.X)
+    body_isch = round_cone(H + unit(tub_c - H) * (ac.radius + 0.3 * wall), tub_c, 17.0, 11.0)
+    spine_cone = round_cone(spine_base, spine - unit(spine - spine_base) * 2.5, 7.0, 2.5)
+    along = unit(low - tub) if np.linalg.norm(low - tub) > 1 else -g.Z
+    Rt = frame_from_axis(along, hint=unit(tub_c - H))
+    tuberosity = ellipsoid(tub_c + along * 6.0, (11.0, 14.0, 22.0), Rt)
+    return column, body_isch, spine_cone, tuberosity
+
+
+def _pubis_parts(body: Body):
+    sy = g.symphysis(body)
+    ac = g.acetabulum(body)
+    width = body.t.get("pelvis.pubic_body_width")
+    h_sr, d_sr = body.t.vec("pelvis.superior_ramus_thickness")
+    R = np.column_stack([g.X, -sy.back, -sy.down])
+    centre = sy.centre + g.X * (sy.gap / 2.0 + width / 2.0)
+    pubic_body = box(centre, (width / 2.0, sy.depth / 2.0, sy.height / 2.0), R, round_r=0.45 * sy.depth)
+    tub = g.pubic_tubercle(body)
+    emin = g.iliopubic_eminence(body)
+    start = tub + sy.back * (d_sr / 2.0) + sy.down * (h_sr / 2.0) - g.X * 6.0
+    end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
+    into = ac.centre + unit(emin - ac.centre) * (ac.radius * 0.9)
+    ramus_path = spline([start, 0.5 * (start + end) + g.Z * 2.0, end, into], 40)
+    ramus = sweep(ramus_path, rx=d_sr / 2.0, ry=h_sr / 2.0, up=g.Z)
+    tubercle = sphere(tub + unit(centre - tub) * 4.0, 5.0)
+    return pubic_body, ramus, tubercle
+
+
+def _obturator_ring(body: Body) -> Field:
+    """The bony ring around the obturator foramen: an elliptical band in the
+    foramen plane whose width and thickness vary around it (broad ischial and
+    pubic parts, flat ischiopubic ramus below)."""
+    of = g.obturator_foramen(body)
+    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
+    A, B = of.half_length, of.half_width
+    R = np.column_stack([of.long_axis, of.short_axis, of.normal])
+    # angle 0 = top (long axis), +90 deg = short axis direction (lateral-posterior)
+    ang = np.radians([0, 60, 120, 180, 240, 300, 360])
+    width = np.array([1.2, 1.8, 1.4, 1.0, 1.3, 1.1, 1.2]) * w_in
+    thick = np.array([1.5, 2.2, 1.6, 1.0, 1.7, 1.4, 1.5]) * t_in
+
+    def f(P):
+        Q = (P - of.centre) @ R
+        a, b, h = Q[:, 0], Q[:, 1], Q[:, 2]
+        th = np.mod(np.arctan2(b / B, a / A), 2 * np.pi)
+        wdt = np.interp(th, ang, width)
+        tk = np.interp(th, ang, thick)
+        k0 = np.hypot(a / A, b / B)
+        k1 = np.hypot(a / (A * A), b / (B * B))
+        de = np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -min(A, B))
+        rc = de - wdt / 2.0
+        return _ellipse2(rc, h, wdt / 2.0, tk / 2.0)
+    return f
+
+
+def _ellipse2(a, b, ra, rb):
+    k0 = np.hypot(a / ra, b / rb)
+    k1 = np.hypot(a / (ra * ra), b / (rb * rb))
+    return np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -np.minimum(ra, rb))
+
+
+def _brim_ridge(body: Body) -> Field:
+    """Rounded ridge of the arcuate line continuing as the pecten pubis."""
+    ac = g.acetabulum(body)
+    line = np.vstack([g.arcuate_line(body, 40), g.pecten_pubis(body, 30)[1:]])
+    line = spline(line[::3], 120)
+    r = 4.0
+    centres = line + unit(ac.centre + g.Z * 10.0 - line) * r
+    return sphere_sweep(centres, np.linspace(5.0, 3.0, len(centres)))
+
+
+def _quadrilateral_plate(body: Body) -> Field:
+    """Pelvic wall below the arcuate line: from the brim down to the ischial
+    spine and the top of the obturator foramen, behind the acetabulum."""
+    ac = g.acetabulum(body)
+    of = g.obturator_foramen(body)
+    top = g.arcuate_line(body, 30)
+    spine = g.ischial_spine(body)
+    b0 = spine + unit(ac.centre - spine) * 14.0
+    b1 = of.centre + of.long_axis * (of.half_length + 6.0) - of.normal * 3.0
+    bottom = np.linspace(b0, b1, len(top))
+    t = 8.0
+    v = np.linspace(0, 1, 40)
+    pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None]).reshape(-1, 3)
+    pts = pts + g.X * t / 2.0
+    return sphere_sweep(pts, t / 2.0 + 1.0)
+
+
+def bounded(field: Field, lo, hi, margin: float = BLEND + 6.0) -> Field:
+    """`field` inside the box [lo, hi] grown by `margin`; outside it, the
+    distance to that box plus the margin (a lower bound of the true distance
+    when the shape lies inside [lo, hi]), so distant parts cost nothing."""
+    lo2 = np.asarray(lo, float) - margin
+    hi2 = np.asarray(hi, float) + margin
+
+    def f(P):
+        q = np.maximum(lo2 - P, 0.0) + np.maximum(P - hi2, 0.0)
+        out = np.linalg.norm(q, axis=1) + margin
+        inside = out <= margin
+        if inside.any():
+            out[inside] = field(P[inside])
+        return out
+    return f
+
+
+def _box_of(points, radius: float):
+    pts = np.asarray(points, float).reshape(-1, 3)
+    return pts.min(axis=0) - radius, pts.max(axis=0) + radius
+
+
+def _iliac_body(body: Body) -> tuple[Field, np.ndarray]:
+    """Solid body of the ilium between the arcuate line (medial) and the lower
+    part of the wing above the acetabulum (lateral)."""
+    arc = g.arcuate_line(body, 40)
+    ac = g.acetabulum(body)
+    # partner of each brim point: the nearest point of the wing's lower half
+    mid, _, _ = wing_mid_surface(body, np.linspace(0, 1, 120), np.linspace(0, 0.45, 30))
+    mid = mid.reshape(-1, 3)
+    partner = mid[[int(np.argmin(np.linalg.norm(mid - p, axis=1))) for p in arc]]
+    t = 14.0
+    inner = arc + unit(ac.centre + g.Z * 10.0 - arc) * t / 2.0
+    v = np.linspace(0, 1, 30)
+    pts = (inner[None] * (1 - v)[:, None, None] + partner[None] * v[:, None, None]).reshape(-1, 3)
+    return sphere_sweep(pts, t / 2.0), pts
+
+
+def sciatic_notch_cutter(body: Body) -> Field:
+    """The space of the greater sciatic notch: an elliptic cylinder across the
+    notch plane whose outline passes through the deepest point of the notch and
+    ends just short of the PIIS and the ischial spine."""
+    top, deep, spine = g.piis(body), g.sciatic_notch_deepest(body), g.ischial_spine(body)
+    along = unit(spine - top)
+    centre = 0.5 * (top + spine)
+    perp = deep - centre - ((deep - centre) @ along) * along
+    depth = float(np.linalg.norm(perp))
+    normal = unit(np.cross(along, perp))
+    R = np.column_stack([along, unit(perp), normal])
+    half = 0.5 * np.linalg.norm(spine - top)
+    shift = ((deep - centre) @ along)
+
+    def f(P):
+        Q = (P - centre) @ R
+        return _ellipse2(Q[:, 0] - shift, Q[:, 1], 0.92 * half, depth)
+    return f
+
+
+def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]]:
+    """The solid parts of the right hip bone, each with its bounding box."""
+    wing, wing_pts = _wing_field(body)
+    iliac_body, ib_pts = _iliac_body(body)
+    cup = _acetabulum_parts(body)[0]
+    column, body_isch, spine_cone, tuberosity = _ischium_parts(body)
+    pubic_body, ramus, tubercle = _pubis_parts(body)
+    ac = g.acetabulum(body)
+    of = g.obturator_foramen(body)
+    sy = g.symphysis(body)
+    H = ac.centre
+    aiis, asis = g.aiis(body), body.asis
+    thick = body.t.get("pelvis.supra_acetabular_thickness")
+    big = ac.radius + body.t.get("pelvis.acetabular_wall")
+    tub_pts = [g.ischial_tuberosity(body), g.ischial_tuberosity_lowest(body)]
+    ring_r = of.half_length + 2.2 * body.t.vec("pelvis.inferior_ramus_thickness")[0]
+    pub_pts = [sy.top_front, sy.top_front + sy.down * sy.height + sy.back * sy.depth,
+               sy.top_front + g.X * (sy.gap + body.t.get("pelvis.pubic_body_width"))]
+    ramus_pts = [g.pubic_tubercle(body), g.iliopubic_eminence(body), H]
+    f = g.sacral_frame(body)
+    si_c = f.at(0.28 * f.length)[0][0]
+    return {
+        "wing": (wing, *_box_of(wing_pts, thick / 2 + 1)),
+        "iliac_body": (iliac_body, *_box_of(ib_pts, 8.0)),
+        "sacroiliac": (_sacroiliac_block(body), *_box_of([si_c + g.X * 40, si_c + g.X * 80], 0.35 * f.length)),
+        "cup": (cup, H - big, H + big),
+        "column": (column, *_box_of([g.sciatic_notch_deepest(body), g.ischial_spine(body)] + tub_pts, 20.0)),
+        "ischial_body": (body_isch, *_box_of([H] + tub_pts, big)),
+        "ischial_spine": (spine_cone, *_box_of([g.ischial_spine(body)], 20.0)),
+        "tuberosity": (tuberosity, *_box_of(tub_pts, 30.0)),
+        "pubic_body": (pubic_body, *_box_of(pub_pts, 6.0)),
+        "superior_ramus": (ramus, *_box_of(ramus_pts, 15.0)),
+        "pubic_tubercle": (tubercle, *_box_of(ramus_pts[:1], 8.0)),
+        "obturator_ring": (_obturator_ring(body), of.centre - ring_r, of.centre + ring_r),
+        "brim": (_brim_ridge(body), *_box_of(np.vstack([g.arcuate_line(body), g.pecten_pubis(body)]), 12.0)),
+        "quadrilateral": (_quadrilateral_plate(body), *_box_of(
+            np.vstack([g.arcuate_line(body), [g.ischial_spine(body), of.centre]]), 20.0)),
+        "aiis": (ellipsoid(aiis + unit(body.hjc - aiis) * 5.0, (8.0, 7.0, 9.0)), aiis - 12, aiis + 12),
+        "asis": (sphere(asis + unit(body.hjc + g.Z * 40 - asis) * 6.0, 6.5), asis - 12, asis + 12),
+    }
+
+
+def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
+    parts = [bounded(f, lo, hi) for f, lo, hi in hip_bone_parts(body).values()]
+    _, socket, notch, fossa = _acetabulum_parts(body)
+    sciatic = sciatic_notch_cutter(body)
+    ac = g.acetabulum(body)
+    H, a = ac.centre, ac.axis
+
+    def opening(P):
+        """The mouth of the socket: nothing stands beyond the rim plane within the rim circle."""
+        Q = P - H
+        h = Q @ a
+        radial = np.linalg.norm(Q - np.outer(h, a), axis=1)
+        return smax(ac.rim_offset - h, radial - ac.rim_radius - 1.0, 2.0)
+    gap = body.t.get("pelvis.interpubic_gap") / 2.0
+    si_gap = 1.5
+
+    def f(P):
+        d = parts[0](P)
+        for s in parts[1:]:
+            d = smin(d, s(P), BLEND)
+        d = smax(d, -sciatic(P), 3.0)
+        d = smax(d, -socket(P), 1.5)
+        d = smax(d, -opening(P), 2.0)
+        d = smax(d, -fossa(P), 1.5)
+        d = smax(d, -notch(P), 3.0)
+        d = smax(d, gap - P[:, 0], 1.0)          # medial face of the pubis at the symphysis
+        if sacrum is not None:
+            d = smax(d, -(sacrum(P) - si_gap), 1.0)
+        return d
+    return f
+
+
+def hip_bone_bounds(body: Body):
+    crest = g.iliac_crest(body, 100)
+    pts = np.vstack([crest, g.ischial_tuberosity_lowest(body), g.symphysis(body).centre, body.hjc + 40,
+                     body.hjc - 40, g.ischial_spine(body), g.aiis(body)])
+    lo, hi = pts.min(axis=0) - 14.0, pts.max(axis=0) + 14.0
+    lo[0] = 0.0
+    return lo, hi

@@ -1,0 +1,215 @@
+"""Shape of the sacrum and coccyx as signed-distance fields.
+
+The sacrum is modelled in its own curved frame (pelvis_geometry.SacralFrame):
+s = arc length down the sacral axis from the S1 endplate, w = distance along
+the local anterior direction, x = lateral. Its cross-section at each level is
+a rounded wedge: the fused bodies in front, the sacral canal behind them, the
+lateral parts (alae above, auricular surfaces at S1-S3) tapering to the apex,
+so that the outline seen from the front is an inverted triangle and the
+anterior (pelvic) surface is concave both ways.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from ..body import Body
+from ..sdf import Field, smax, smin
+from . import pelvis_geometry as g
+
+# Outline of the sacrum seen from the front: half-breadth as a fraction of half
+# the base breadth, at fractions of the sacral length (a modelling profile:
+# widest at the alae and auricular surfaces, narrowing below S3 to the apex).
+_OUTLINE_S = (0.0, 0.09, 0.30, 0.48, 0.62, 0.80, 1.0)
+_OUTLINE_W = (0.90, 1.0, 0.95, 0.84, 0.64, 0.40, None)  # None: apex breadth from the table
+_ROUND = 4.0  # rounding of the wedge's edges (mm)
+
+
+def _lengths(body: Body):
+    L = body.t.get("pelvis.sacral_length")
+    base = body.t.get("pelvis.sacral_base_breadth") / 2.0
+    apex = body.t.get("pelvis.sacral_apex_breadth") / 2.0
+    w_end, d_end = body.t.vec("pelvis.s1_endplate_size")
+    t_base, t_apex = body.t.vec("pelvis.sacral_thickness")
+    return L, base, apex, w_end, d_end, t_base, t_apex
+
+
+def sacral_half_width(body: Body, s):
+    """Half-breadth of the sacrum (mm) at arc length s."""
+    L, base, apex, *_ = _lengths(body)
+    ws = [base * f if f is not None else apex for f in _OUTLINE_W]
+    return np.interp(np.asarray(s, float) / L, _OUTLINE_S, ws)
+
+
+def _body_depth(body: Body, s):
+    L, _, _, _, d_end, _, t_apex = _lengths(body)
+    return np.interp(np.asarray(s, float) / L, (0.0, 1.0), (d_end, 0.55 * t_apex))
+
+
+def sacral_front(body: Body, s, x):
+    """Anterior surface offset w (mm, along the local anterior direction) at
+    level s and lateral offset x: the bodies in front, the lateral parts
+    receding (the pelvic surface is concave from side to side)."""
+    a = sacral_half_width(body, s)
+    r = np.clip(np.abs(np.asarray(x, float)) / a, 0.0, 1.3)
+    depth = _body_depth(body, s)
+    return depth / 2.0 - 0.30 * depth * r ** 2
+
+
+def sacral_back(body: Body, s, x):
+    """Posterior (dorsal) surface offset w (negative) at level s and lateral offset x."""
+    L, *_, t_base, t_apex = _lengths(body)
+    thick = np.interp(np.asarray(s, float) / L, (0.0, 1.0), (t_base, t_apex))
+    a = sacral_half_width(body, s)
+    r = np.clip(np.abs(np.asarray(x, float)) / a, 0.0, 1.3)
+    front0 = _body_depth(body, s) / 2.0
+    return front0 - thick + 0.28 * thick * r ** 2
+
+
+def _canal(body: Body, s):
+    """Centre offset w and half-axes (lateral, front-back) of the sacral canal."""
+    L, _, _, w_end, _, t_base, t_apex = _lengths(body)
+    f = np.asarray(s, float) / L
+    front0 = _body_depth(body, s) / 2.0
+    depth = _body_depth(body, s)
+    ry = np.interp(f, (0.0, 1.0), (0.16 * t_base, 0.2 * t_apex))
+    rx = np.interp(f, (0.0, 1.0), (0.30 * w_end, 0.2 * w_end))
+    return front0 - depth - ry - 1.0, rx, ry
+
+
+class SacralCoords:
+    """Maps points to the sacral frame (s, w, x) by the nearest point of the
+    sampled axis, extended past both ends."""
+
+    def __init__(self, body: Body, s_min: float, s_max: float, step: float = 0.5):
+        self.frame = g.sacral_frame(body)
+        self.s = np.arange(s_min, s_max + step, step)
+        self.pos, self.down, self.ant = self.frame.at(self.s)
+        self.tree = cKDTree(self.pos)
+
+    def __call__(self, P: np.ndarray):
+        _, i = self.tree.query(P, k=1)
+        Q = P - self.pos[i]
+        s = self.s[i] + np.einsum("ij,ij->i", Q, self.down[i])
+        w = np.einsum("ij,ij->i", Q, self.ant[i])
+        return s, w, P[:, 0]
+
+
+def _ellipse2(a, b, ra, rb):
+    """Approximate signed distance to an ellipse with semi-axes ra, rb (2D)."""
+    k0 = np.hypot(a / ra, b / rb)
+    k1 = np.hypot(a / (ra * ra), b / (rb * rb))
+    return np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -np.minimum(ra, rb))
+
+
+def sacrum_field(body: Body) -> Field:
+    L, base, apex, w_end, d_end, t_base, t_apex = _lengths(body)
+    coords = SacralCoords(body, -60.0, L + 30.0)
+    s_for = g.sacral_foramen_s(body)
+    x_for = body.t.get("pelvis.sacral_foramen_spacing") * np.linspace(1.0, 0.8, len(s_for))
+    r_for = np.linspace(0.13, 0.08, len(s_for)) * w_end
+    tubercles = np.array([0.08, 0.27, 0.47, 0.65]) * L   # S1..S4 spinous tubercles
+    body_half = w_end / 2.0
+
+    def f(P):
+        s, w, x = coords(P)
+        ax = np.abs(x)
+        a = sacral_half_width(body, s)
+        wf = sacral_front(body, s, x)
+        wb = sacral_back(body, s, x)
+        # top: the S1 endplate (s = 0) over the body; the alae slope down
+        # laterally and the posterior arch sits lower than the endplate
+        ala = np.clip(ax - 0.9 * body_half, 0.0, None) * 0.28
+        behind = np.clip((-(w) - d_end / 2.0) / 6.0, 0.0, 1.0) * 0.25 * d_end
+        s_top = np.maximum(ala, behind)
+        d = smax(ax - a, w - wf, _ROUND)
+        d = smax(d, wb - w, _ROUND)
+        d = smax(d, s_top - s, 2.0)
+        d = smax(d, s - L, _ROUND)
+        # the S1 body stands proud of the alae as an elliptical endplate
+        body1 = smax(_ellipse2(x, w, body_half, d_end / 2.0), smax(-s, s - 0.3 * L, 2.0), 2.0)
+        d = smin(d, body1, 3.0)
+        # median sacral crest: tubercles of the fused spinous processes
+        for st in tubercles:
+            wt = sacral_back(body, st, 0.0)
+            tub = _ellipse2(np.hypot(x / 0.6, s - st), w - wt, 7.0, 5.0)
+            d = smin(d, tub, 3.0)
+        # superior articular processes (facets for L5), behind and above the base
+        for side in (-1.0, 1.0):
+            sap_w = -d_end / 2.0 - 0.22 * t_base
+            sap = _ellipse2(np.hypot(x - side * 0.42 * w_end, w - sap_w), s + 0.10 * L, 8.0, 10.0)
+            d = smin(d, sap, 3.0)
+        # sacral canal, open at the base and at the hiatus below S4
+        wc, rx, ry = _canal(body, s)
+        canal = smax(_ellipse2(x, w - wc, rx, ry), s - 0.80 * L, 2.0)
+        hiatus = smax(smax(ax - 0.6 * rx, wc - w - 0.0, 1.0), 0.72 * L - s, 1.0)
+        d = smax(d, -smin(canal, hiatus, 2.0), 1.5)
+        # four pairs of anterior (and posterior) sacral foramina
+        for si, xi, ri in zip(s_for, x_for, r_for):
+            hole = np.hypot(s - si, ax - xi) - ri
+            d = smax(d, -hole, 1.5)
+        # transverse ridges between the fused bodies on the pelvic surface
+        for si, xi in zip(s_for, x_for):
+            ridge = smax(np.hypot(s - si, w - sacral_front(body, si, 0.0) + 1.2) - 2.2, ax - (xi - 4.0), 2.0)
+            d = smin(d, ridge, 1.5)
+        return d
+    return f
+
+
+def sacrum_bounds(body: Body):
+    L, base, *_ = _lengths(body)
+    f = g.sacral_frame(body)
+    pts, _, ant = f.at(np.linspace(-10, L, 20))
+    t_base = body.t.vec("pelvis.sacral_thickness")[0]
+    allp = np.vstack([pts + ant * 25, pts - ant * (t_base + 5)])
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    lo[0], hi[0] = -base - 4, base + 4
+    return lo - 4, hi + 4
+
+
+# ------------------------------------------------------------------ coccyx
+
+def coccyx_axis(body: Body, n: int = 5) -> np.ndarray:
+    """(n, 3) points along the coccyx, from the sacrococcygeal joint to the tip:
+    it continues the sacral curve and curls further forward."""
+    f = g.sacral_frame(body)
+    L = f.length
+    gap = 2.0
+    length = body.t.get("pelvis.coccyx_length")
+    p, d, a = f.at(L + gap)
+    pts = []
+    for i in range(n):
+        t = i / (n - 1)
+        ang = 0.6 * t * f.kyphosis  # the curl continues past the apex
+        step_dir = np.cos(ang) * d[0] + np.sin(ang) * a[0]
+        if i == 0:
+            q = p[0].copy()
+        else:
+            q = pts[-1] + step_dir * length / (n - 1)
+        pts.append(q)
+    return np.array(pts)
+
+
+def coccyx_field(body: Body) -> Field:
+    from ..sdf import ellipsoid, frame_from_axis, union
+
+    axis = coccyx_axis(body, 5)
+    breadth = body.t.get("pelvis.coccyx_breadth")
+    seg = body.t.get("pelvis.coccyx_length") / 4.0
+    f = g.sacral_frame(body)
+    parts = []
+    widths = breadth / 2.0 * np.array([1.0, 0.55, 0.42, 0.32])
+    for i in range(4):
+        c = 0.5 * (axis[i] + axis[i + 1])
+        along = axis[i + 1] - axis[i]
+        R = frame_from_axis(along, hint=f.anterior)
+        rz = 0.5 * seg * 1.05
+        ry = 0.21 * breadth * (1.0 - 0.15 * i)
+        parts.append(ellipsoid(c, (widths[i], ry, rz), R))
+    return union(*parts, k=2.5)
+
+
+def coccyx_bounds(body: Body):
+    axis = coccyx_axis(body, 5)
+    breadth = body.t.get("pelvis.coccyx_breadth")
+    return axis.min(axis=0) - breadth / 2 - 4, axis.max(axis=0) + breadth / 2 + 4
