@@ -37,7 +37,7 @@ ORGANISATION = "anatomy-viewer"
 APPLICATION = "anatomy-viewer"
 TITLE = "Hip flexor atlas"
 # An item chosen from the list is framed with this much of its surroundings (times its size).
-CHOSEN_CONTEXT = 2.2
+CHOSEN_CONTEXT = 3.0
 VIEW_BUTTONS = ("anterior", "posterior", "left", "right", "superior", "inferior", "oblique")
 
 
@@ -320,8 +320,10 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            # first start: room for names in the list and for reading the guide
+            self.resizeDocks([self.browser_dock, self.guide_dock], [330, 460], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.messages_dock], [130], Qt.Orientation.Vertical)
         self.messages_dock.hide()              # shown again only when there are problems
 
     def save_settings(self) -> None:
