@@ -13,7 +13,8 @@ from . import paths
 
 
 def run_app(view: Optional[str] = None, select: Optional[str] = None,
-            meshes_dir: Optional[Path] = None, guide_dir: Optional[Path] = None) -> int:
+            meshes_dir: Optional[Path] = None, guide_dir: Optional[Path] = None,
+            trigger_dir: Optional[Path] = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .ui.main_window import APPLICATION, ORGANISATION, MainWindow
@@ -21,7 +22,8 @@ def run_app(view: Optional[str] = None, select: Optional[str] = None,
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    window = MainWindow(meshes_dir=meshes_dir, guide_dir=guide_dir, view=view, select=select)
+    window = MainWindow(meshes_dir=meshes_dir, guide_dir=guide_dir, trigger_dir=trigger_dir,
+                        view=view, select=select)
     window.show()
     return app.exec()
 

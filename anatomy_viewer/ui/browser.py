@@ -41,7 +41,7 @@ class StructureBrowser(QWidget):
         self.layer_rows: dict[Layer, QTreeWidgetItem] = {}
         self._group_rows: list[QTreeWidgetItem] = []
 
-        self.search = QLineEdit(placeholderText="Search: name, Latin or synonym")
+        self.search = QLineEdit(placeholderText="Find a structure, e.g. psoas  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("structure-search")
         self.tree = QTreeWidget()
