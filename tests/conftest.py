@@ -187,9 +187,17 @@ def viewer(qtbot, atlas_dir, settings_file, trigger_dir):
         return window
 
     yield make
+    plotters = [id(window.plotter) for window in built]
     for window in built:
         window.close()
         window.plotter.close()
         window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+    # leak check, as napari's viewer fixture does: nothing the test built survives it
+    from PySide6.QtWidgets import QApplication
+    from pyvista.plotting.plotter import _ALL_PLOTTERS
+
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert not left, f"{len(left)} main window(s) left open after the test"
+    assert not [p for p in _ALL_PLOTTERS.values() if id(p) in plotters], "a plotter was not closed"
