@@ -90,6 +90,14 @@ def test_search_over_names_latin_synonyms_and_side(atlas, query, expected_first,
     assert not (must_exclude & set(found))
 
 
+def test_search_puts_the_right_side_first_whatever_the_manifest_order():
+    left_first = [dict(s) for s in STRUCTURES]
+    left_first[1], left_first[2] = left_first[2], left_first[1]
+    atlas = Atlas.from_manifest(Manifest.model_validate({"structures": left_first}))
+    assert atlas.ids(Layer.muscles)[0] == "psoas_major_left"
+    assert atlas.search("psoas major")[:2] == ["psoas_major_right", "psoas_major_left"]
+
+
 def test_search_ranks_name_prefix_first_and_ignores_case_and_accents(atlas):
     assert atlas.search("Ília")[0] == "iliacus_right"
     assert atlas.search("") == atlas.ids()

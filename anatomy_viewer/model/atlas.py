@@ -156,7 +156,8 @@ class Atlas:
         """Ids whose name, Latin name, synonyms or side contain every word of the
         query (each as a word prefix or inside a word), best matches first:
         a name that starts with the query, then a Latin name or synonym that
-        does, then items where every query word starts a word, then the rest."""
+        does, then items where every query word starts a word, then the rest;
+        among equals, right and midline items before left ones."""
         words = normalise(query).split()
         if not words:
             return list(self._items)
@@ -175,8 +176,9 @@ class Atlas:
                 rank = 2
             else:
                 rank = 3
-            ranked.append((rank, order, item_id))
-        return [item_id for _, _, item_id in sorted(ranked)]
+            # the right side comes first, as it does everywhere in the atlas
+            ranked.append((rank, self._items[item_id].side is Side.left, order, item_id))
+        return [entry[-1] for entry in sorted(ranked)]
 
 
 MANIFEST_NAME = "atlas.json"
