@@ -239,6 +239,7 @@ def test_trigger_point_marker_shows_through_its_muscle_and_paints_its_zone(viewe
                 tol=0.3).any()
     qtbot.mouseClick(w.plotter, Qt.MouseButton.LeftButton, pos=spot)
     assert w.selection.current == TRIGGER_POINT
+    assert w.scene.actors[TRIGGER_POINT].GetScale()[0] > 1.5           # the chosen marker grows
     assert "Psoas fixture point (right)" in w.guide_panel.toPlainText() or \
         "Tp fixture psoas" in w.guide_panel.toPlainText()
     skin_mapper = w.scene.actors["skin"].GetMapper()

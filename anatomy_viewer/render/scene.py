@@ -22,6 +22,7 @@ from .style import (ESSENTIAL_ZONE, HIGHLIGHT, HIGHLIGHT_SURFACE, PAINTED_SKIN_O
                     colour_of, surface_of)
 
 REFERRAL_ARRAY = "referral_colour"
+SELECTED_MARKER_SCALE = 1.8
 
 
 def zone_colours(base, essential: np.ndarray, spillover: np.ndarray) -> np.ndarray:
@@ -134,6 +135,9 @@ class AtlasScene:
             prop.SetDiffuse(surface.diffuse)
             prop.SetSpecular(surface.specular)
             prop.SetSpecularPower(surface.specular_power)
+            if item_id in self.overlay_ids:              # a chosen marker grows to be seen from afar
+                actor.SetOrigin(*self.meshes[item_id].center)
+                actor.SetScale(SELECTED_MARKER_SCALE if chosen else 1.0)
         self._update_overlay()
         self._update_depth_peeling()
 
