@@ -86,11 +86,19 @@ class Body:
         return np.array([self.t.get("body.psis_separation") / 2.0, y, z])
 
     @cached_property
-    def symphysis_top(self) -> np.ndarray:
-        """Anterior-superior point of the pubic symphysis: on the anterior pelvic
-        plane, `app_height` below the inter-ASIS line."""
+    def symphysis_front(self) -> np.ndarray:
+        """Most anterior point of the pubic symphysis (mid-height), where the
+        anterior pelvic plane touches it: `app_height` below the inter-ASIS line."""
         h, a = self.t.get("body.app_height"), self.t.rad("body.app_angle")
         return self.mid_asis + [0.0, -h * np.sin(a), -h * np.cos(a)]
+
+    @cached_property
+    def symphysis_top(self) -> np.ndarray:
+        """Anterior-superior point of the pubic symphysis: half the symphysis
+        height above its most anterior point, along the anterior pelvic plane."""
+        a = self.t.rad("body.app_angle")
+        half = self.t.get("pelvis.symphysis_height") / 2.0
+        return self.symphysis_front + half * np.array([0.0, np.sin(a), np.cos(a)])
 
     # ------------------------------------------------------------ spine
     @cached_property

@@ -12,6 +12,7 @@ import numpy as np
 from .. import sdf
 from ..body import Body
 from ..recipes import LandmarkSpec, Part, recipe
+from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
 
@@ -28,10 +29,6 @@ def ref_model_scale(body: Body) -> np.ndarray:
 def ref_points(body: Body, key: str) -> np.ndarray:
     """Table points given in the reference model's frame, scaled to this body."""
     return body.t.vec(f"neurovascular.{key}").reshape(-1, 3) * ref_model_scale(body)
-
-
-def pubic_tubercle(body: Body) -> np.ndarray:
-    return body.symphysis_top + body.t.vec("neurovascular.pubic_tubercle_from_symphysis")
 
 
 def mid_inguinal_point(body: Body) -> np.ndarray:
