@@ -66,8 +66,8 @@ def test_landmarks_lie_on_their_structures():
             if lm.on_surface:
                 assert d < 2.0, f"{lm.id} is {d:.1f} mm from {sid}"
             else:
-                enclosed = pv.PolyData(np.array([lm.position])).select_enclosed_points(poly)
-                assert enclosed["SelectedPoints"][0] == 1, f"{lm.id} should lie inside {sid}"
+                enclosed = pv.PolyData(np.array([lm.position])).select_interior_points(poly)
+                assert enclosed["selected_points"][0], f"{lm.id} should lie inside {sid}"
 
 
 def test_skin_encloses_every_structure():
@@ -79,7 +79,7 @@ def test_skin_encloses_every_structure():
         if s.id == "skin":
             continue
         pts = np.asarray(trimesh_of(s.id).vertices)[::7]
-        inside = pv.PolyData(pts).select_enclosed_points(skin, check_surface=False)["SelectedPoints"]
+        inside = pv.PolyData(pts).select_interior_points(skin, check_surface=False)["selected_points"]
         assert inside.mean() > 0.999, f"{s.id}: {100 * (1 - inside.mean()):.1f}% of it lies outside the skin"
     palpable = [lm for lm in m.landmarks if lm.skin is not None]
     assert palpable, "no landmark was projected onto the skin"

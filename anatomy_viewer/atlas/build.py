@@ -12,7 +12,7 @@ import numpy as np
 from ..model.manifest import Landmark, Manifest, Structure, load_manifest
 from .body import Body
 from .meshing import Mesh, check, mesh_field, vertex_normals
-from .recipes import REGISTRY, Recipe, load_all
+from .recipes import REGISTRY, Recipe, load_all, triangle_budget
 
 REFERENCE_BODY = ("Adult man, 1.78 m, 80 kg, bony inter-ASIS width 240 mm "
                   "(sources in anatomy_viewer/atlas/table/)")
@@ -25,7 +25,7 @@ def mesh_recipe(rid: str) -> tuple[str, Mesh, tuple, dict]:
     body = Body()
     r = REGISTRY[rid]
     part = r.build(body)
-    mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, r.triangles, part.smooth_iterations)
+    mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, triangle_budget(r), part.smooth_iterations)
     problems = check(mesh)
     if problems:
         raise RuntimeError(f"{rid}: {', '.join(problems)}")

@@ -65,6 +65,18 @@ class Recipe:
         return [f"{self.id}_right", f"{self.id}_left"] if self.paired else [self.id]
 
 
+# The scene must stay under 400,000 triangles for software rendering. A recipe's
+# `triangles` states the detail it wants relative to its neighbours; the builder
+# meets the scene budget by scaling those per kind (see `triangle_budget`).
+KIND_DETAIL = {"bone": 0.7, "muscle": 0.75, "cartilage": 0.75, "artery": 0.65, "vein": 0.65,
+               "nerve": 0.65, "ligament": 0.65, "organ": 0.7, "bursa": 0.7, "skin": 1.0}
+
+
+def triangle_budget(r: Recipe) -> int:
+    """Triangles this recipe's mesh is decimated to (per side)."""
+    return int(round(r.triangles * KIND_DETAIL[r.kind]))
+
+
 REGISTRY: dict[str, Recipe] = {}
 
 
