@@ -100,13 +100,24 @@ half_width = 40
 path = [{ landmark = "asis", offset = [-40, 0, -80] }, { landmark = "asis", offset = [-40, 0, -220] }]
 sources = ["test fixture"]
 
+[[zone]]
+id = "zone_fixture_lower_thigh"
+name = "Lower front of the thigh"
+regions = ["groin"]
+facing = "anterior"
+shape = "band"
+half_width = 40
+path = [{ landmark = "asis", offset = [-40, 0, -250] }, { landmark = "asis", offset = [-40, 0, -330] }]
+sources = ["test fixture"]
+
 [[point]]
 id = "tp_fixture_psoas"
 name = "Psoas fixture point"
 muscles = ["psoas_major"]
 position = { muscle = "psoas_major", t = 0.5 }
 palpate = "anterior"
-zones = [{ zone = "zone_fixture_thigh", kind = "essential" }]
+zones = [{ zone = "zone_fixture_thigh", kind = "essential" },
+         { zone = "zone_fixture_lower_thigh", kind = "spillover" }]
 sources = ["test fixture"]
 
 [[point.approach]]
@@ -124,6 +135,7 @@ sources = ["test fixture"]
 TRIGGER_POINT = "tp_fixture_psoas_right"
 TRIGGER_POINT_POSITION = (47.0, -1.5, 115.0)        # halfway along the fixture psoas path
 ZONE = "zone_fixture_thigh_right"
+SPILLOVER_ZONE_ID = "zone_fixture_lower_thigh_right"
 
 
 @pytest.fixture

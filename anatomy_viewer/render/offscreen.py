@@ -44,7 +44,7 @@ def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[s
     selection = Selection(atlas.__contains__)
     scene = AtlasScene(plotter, atlas, content.meshes, display, selection,
                        overlay_meshes=trigger_marker_meshes(maps),
-                       referral=lambda item_id: referral_weights(maps, item_id))
+                       referral=lambda item_id, muscle: referral_weights(maps, item_id, muscle))
     if select:
         if select in atlas:
             selection.select(select)

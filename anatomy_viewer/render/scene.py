@@ -4,12 +4,15 @@ The scene follows two models: the selection (highlight) and the display
 state (visibility, opacity, X-ray). A change restyles only the actors it
 names, by setting properties; actors are never re-created. The same code
 builds the window's scene and the off-screen screenshot's.
+
+Trigger-map features live beside it: zones painted on the skin
+(`zone_paint`), trigger-point labels (`labels`) and a needle approach with
+the structures it must avoid (`needle`). A muscle "in focus" has all its
+trigger points labelled and all their zones painted.
 """
 from __future__ import annotations
 
 from typing import Callable, Mapping, Optional
-
-import numpy as np
 
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
@@ -17,33 +20,25 @@ from ..model.atlas import Atlas, Layer
 from ..model.display import DisplayState
 from ..model.selection import Selection
 from .camera import union_bounds
+from .labels import PointLabels
+from .needle import NeedleView
 from .overlay import Overlay
-from .style import (ESSENTIAL_ZONE, HIGHLIGHT, HIGHLIGHT_SURFACE, PAINTED_SKIN_OPACITY, SPILLOVER_ZONE,
-                    colour_of, surface_of)
+from .style import AVOID, HIGHLIGHT, HIGHLIGHT_SURFACE, PAINTED_SKIN_OPACITY, Surface, colour_of, surface_of
+from .zone_paint import REFERRAL_ARRAY, ZonePainter, zone_colours  # noqa: F401 - re-exported
 
-REFERRAL_ARRAY = "referral_colour"
 SELECTED_MARKER_SCALE = 1.8
-
-
-def zone_colours(base, essential: np.ndarray, spillover: np.ndarray) -> np.ndarray:
-    """RGB (uint8) per vertex: the base colour blended towards the spillover
-    colour, then towards the essential colour, by their weights."""
-    base = np.asarray(base, float)
-    s = np.clip(spillover, 0, 1)[:, None]
-    e = np.clip(essential, 0, 1)[:, None]
-    rgb = base * (1 - s) + np.asarray(SPILLOVER_ZONE) * s
-    rgb = rgb * (1 - e) + np.asarray(ESSENTIAL_ZONE) * e
-    return np.round(rgb * 255).astype(np.uint8)
+FOCUS_MARKER_SCALE = 1.4
+AVOID_SURFACE = Surface(ambient=0.45, diffuse=0.7, specular=0.3, specular_power=20.0)
 
 
 class AtlasScene:
     def __init__(self, plotter, atlas: Atlas, meshes: Mapping[str, object], display: DisplayState,
                  selection: Selection, request_render: Optional[Callable[[], None]] = None,
                  overlay_meshes: Optional[Mapping[str, object]] = None,
-                 referral: Optional[Callable[[Optional[str]], Optional[tuple]]] = None) -> None:
+                 referral: Optional[Callable[[Optional[str], Optional[str]], Optional[tuple]]] = None) -> None:
         """`meshes`: structure meshes by id; `overlay_meshes`: meshes drawn on
-        the overlay layer (trigger-point markers); `referral(selected)` gives
-        (essential, spillover) weights per skin vertex to paint, or None."""
+        the overlay layer (trigger-point markers); `referral(selected, muscle in
+        focus)` gives (essential, spillover) weights per skin vertex to paint, or None."""
         self.plotter = plotter
         self.renderer = plotter.renderer
         self.atlas = atlas
@@ -51,11 +46,11 @@ class AtlasScene:
         self.display = display
         self.selection = selection
         self.request_render = request_render or (lambda: None)
-        self.referral = referral or (lambda _id: None)
+        self.referral = referral or (lambda _id, _muscle: None)
+        self.focus_muscle: Optional[str] = None
         self.actors: dict[str, vtkActor] = {}
         self.overlay_ids: set[str] = set()
         self._id_of_actor: dict[vtkActor, str] = {}
-        self._painted = False
         for item in atlas:
             mesh = self.meshes.get(item.id)
             if mesh is not None:
@@ -66,6 +61,14 @@ class AtlasScene:
                 self.meshes[item_id] = mesh
                 self._add_actor(item_id, mesh, self.overlay.renderer)
                 self.overlay_ids.add(item_id)
+        skin_id = next((i for i in atlas.ids(Layer.skin) if i in self.actors), None)
+        self.skin_id = skin_id
+        self.painter = (ZonePainter(self.meshes[skin_id], self.actors[skin_id], self.renderer, colour_of("skin"))
+                        if skin_id else None)
+        self.labels = PointLabels(self.overlay.renderer,
+                                  {i: self.meshes[i].center for i in self.overlay_ids},
+                                  {i: atlas[i].label for i in self.overlay_ids})
+        self.needle = NeedleView(self.overlay.renderer, self.meshes)
         self._paint_referral()
         self._restyle(self.actors.keys())
         display.changed.connect(self._on_display_changed)
@@ -112,9 +115,51 @@ class AtlasScene:
         """Bounds of every structure with a mesh, shown or not: the whole region."""
         return union_bounds(a.GetBounds() for i, a in self.actors.items() if i not in self.overlay_ids)
 
+    @property
+    def _painted(self) -> bool:
+        return self.painter is not None and self.painter.painted
+
+    def focus_points(self) -> list[str]:
+        """Markers of the muscle in focus (its trigger points)."""
+        if self.focus_muscle is None:
+            return []
+        return sorted(i for i in self.overlay_ids if self.atlas[i].parent == self.focus_muscle)
+
+    # --- trigger-map features --------------------------------------------
+    def set_focus_muscle(self, muscle_id: Optional[str]) -> None:
+        """Show every trigger point of this muscle (labelled) and paint all their
+        zones; None ends it. A selected point or zone is painted instead while selected."""
+        if muscle_id == self.focus_muscle:
+            return
+        old = set(self.focus_points())
+        self.focus_muscle = muscle_id
+        new = set(self.focus_points())
+        if new:
+            self.display.set_visible(new, True)
+        self._paint_referral()
+        self._restyle(old | new | set(self.atlas.ids(Layer.skin)))
+        self.request_render()
+
+    def show_needle(self, entry, target, gaps) -> None:
+        """Draw a needle approach; `gaps`: {avoided structure id: needle.Gap or None}."""
+        before = set(self.needle.avoid_ids)
+        self.needle.show(entry, target, gaps)
+        self._restyle(before | set(gaps))
+        self.request_render()
+
+    def hide_needle(self) -> None:
+        before = set(self.needle.avoid_ids)
+        if self.needle.shown is None:
+            return
+        self.needle.hide()
+        self._restyle(before)
+        self.request_render()
+
     # --- styling ---------------------------------------------------------
     def _restyle(self, ids) -> None:
         selected = self.selection.current
+        avoid = set(self.needle.avoid_ids)
+        focus = set(self.focus_points())
         for item_id in ids:
             actor = self.actors.get(item_id)
             if actor is None:
@@ -127,8 +172,8 @@ class AtlasScene:
             prop = actor.GetProperty()
             prop.SetOpacity(opacity)
             chosen = item_id == selected
-            surface = HIGHLIGHT_SURFACE if chosen else surface_of(item.kind)
-            colour = HIGHLIGHT if chosen else colour_of(item.kind)
+            surface = HIGHLIGHT_SURFACE if chosen else AVOID_SURFACE if item_id in avoid else surface_of(item.kind)
+            colour = HIGHLIGHT if chosen else AVOID if item_id in avoid else colour_of(item.kind)
             prop.SetColor(*colour)
             prop.SetAmbientColor(*colour)
             prop.SetAmbient(surface.ambient)
@@ -137,14 +182,28 @@ class AtlasScene:
             prop.SetSpecularPower(surface.specular_power)
             if item_id in self.overlay_ids:              # a chosen marker grows to be seen from afar
                 actor.SetOrigin(*self.meshes[item_id].center)
-                actor.SetScale(SELECTED_MARKER_SCALE if chosen else 1.0)
+                actor.SetScale(SELECTED_MARKER_SCALE if chosen else FOCUS_MARKER_SCALE if item_id in focus
+                               else 1.0)
+            if item_id == self.skin_id and self.painter is not None:
+                self.painter.set_skin_visible(opacity > 0.0)
         self._update_overlay()
+        self._update_labels()
         self._update_depth_peeling()
 
     def _update_overlay(self) -> None:
         selected = self.selection.current
         shown = selected is not None and self.is_shown(selected)
         self.overlay.show_selection(self.meshes[selected] if shown else None)
+
+    def _update_labels(self) -> None:
+        selected = self.selection.current
+        if selected in self.overlay_ids:
+            shown = [selected]
+        elif selected is not None and self.atlas[selected].layer is Layer.pain_zones:
+            shown = []
+        else:
+            shown = self.focus_points()
+        self.labels.show_only(i for i in shown if self.is_shown(i))
 
     def _update_depth_peeling(self) -> None:
         """Peel only while several translucent structures overlap (X-ray,
@@ -171,23 +230,9 @@ class AtlasScene:
         self.request_render()
 
     def _paint_referral(self) -> None:
-        """Colour the skin's vertices by the referred-pain zones of the selection."""
-        skin_ids = [i for i in self.atlas.ids(Layer.skin) if i in self.actors]
-        if not skin_ids:
-            return
-        skin = self.meshes[skin_ids[0]]
-        mapper = self.actors[skin_ids[0]].GetMapper()
-        weights = self.referral(self.selection.current)
-        if weights is None or len(weights[0]) != skin.n_points:
-            self._painted = False
-            mapper.ScalarVisibilityOff()
-            return
-        skin.point_data[REFERRAL_ARRAY] = zone_colours(colour_of("skin"), *weights)
-        mapper.SetScalarModeToUsePointFieldData()
-        mapper.SelectColorArray(REFERRAL_ARRAY)
-        mapper.SetColorModeToDirectScalars()
-        mapper.ScalarVisibilityOn()
-        self._painted = True
+        """Colour the skin by the referred-pain zones of the selection (or of the muscle in focus)."""
+        if self.painter is not None:
+            self.painter.paint(self.referral(self.selection.current, self.focus_muscle))
 
     def close(self) -> None:
         self.display.changed.disconnect(self._on_display_changed)

@@ -27,10 +27,23 @@ KIND_COLOURS: dict[str, RGB] = {
 FALLBACK_COLOUR: RGB = (0.7, 0.7, 0.7)
 
 HIGHLIGHT: RGB = (0.15, 1.0, 0.35)
-# Referred pain painted on the skin: essential zones solid red, spillover a paler red
-# (the convention of the trigger-point manuals: solid for essential, stippled for spillover).
-ESSENTIAL_ZONE: RGB = (0.86, 0.06, 0.10)
-SPILLOVER_ZONE: RGB = (0.98, 0.58, 0.58)
+# Referred pain painted on the skin, after the trigger-point manuals' convention
+# (essential zones solid, spillover stippled), in the Okabe-Ito colour-blind-safe
+# pair: essential solid vermillion; spillover a pale blue tint with blue dots.
+ESSENTIAL_ZONE: RGB = (0.84, 0.30, 0.00)
+SPILLOVER_ZONE: RGB = (0.62, 0.80, 0.95)       # the tint under the dots
+SPILLOVER_DOT: RGB = (0.00, 0.40, 0.72)
+STIPPLE_SPACING_MM = 9.0                        # one dot per cell of this size
+STIPPLE_DOT_PX = 7.0
+LEGEND_FONT_SIZE = 18
+# Needle approaches: the needle line, and the structures it must avoid (magenta:
+# no kind and not the selection green uses it).
+NEEDLE: RGB = (0.95, 0.97, 1.00)
+NEEDLE_WIDTH_PX = 5.0
+AVOID: RGB = (0.93, 0.12, 0.86)
+AVOID_GHOST_OPACITY = 0.45
+# Labels of trigger points in the view
+LABEL_FONT_SIZE = 20
 PAINTED_SKIN_OPACITY = 0.8
 BACKGROUND_TOP: RGB = (0.23, 0.26, 0.31)
 BACKGROUND_BOTTOM: RGB = (0.06, 0.07, 0.09)

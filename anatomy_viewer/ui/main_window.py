@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.plotter)
         self.scene = AtlasScene(self.plotter, self.atlas, content.meshes, self.display, self.selection,
                                 request_render=self.render, overlay_meshes=trigger_marker_meshes(self.maps),
-                                referral=lambda item_id: referral_weights(self.maps, item_id))
+                                referral=lambda item_id, muscle: referral_weights(self.maps, item_id, muscle))
         self.orientation_marker = add_orientation_marker(self.plotter)
         remove_vtk_key_bindings(self.plotter.iren.interactor)
         self.picker = ClickPicker(self.scene.pick_layers(), self.scene.id_of,
