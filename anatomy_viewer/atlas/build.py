@@ -5,6 +5,7 @@ import json
 import multiprocessing as mp
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,16 @@ REFERENCE_BODY = ("Adult man, 1.78 m, 80 kg, bony inter-ASIS width 240 mm "
 SKIN_ID = "skin"
 
 
-def mesh_recipe(rid: str) -> tuple[str, Mesh, tuple, dict]:
-    """Build one recipe's right-side (or midline) mesh. Runs in a worker process."""
+def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple, dict]:
+    """Build one recipe's right-side (or midline) mesh. Runs in a worker process.
+    A recipe that wraps the atlas (the skin) reads the meshes already built in
+    `meshes` (default: meshes/)."""
+    from ..paths import meshes_dir
+
     load_all()
     body = Body()
     r = REGISTRY[rid]
-    part = r.build(body)
+    part = r.build(body, Path(meshes) if meshes else meshes_dir()) if r.wraps_atlas else r.build(body)
     mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, triangle_budget(r), part.smooth_iterations)
     problems = check(mesh)
     if problems:
@@ -102,17 +107,32 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
         raise SystemExit(f"unknown recipe(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
     chosen = only or list(REGISTRY)
     t0 = time.time()
+    # structures first, then what wraps them (the skin reads their meshes)
+    first = [rid for rid in chosen if not REGISTRY[rid].wraps_atlas]
+    last = [rid for rid in chosen if REGISTRY[rid].wraps_atlas]
+    manifest = None
+    for batch, merge in ((first, bool(only)), (last, True)):
+        if batch:
+            manifest = _build_batch(batch, out, workers, merge, t0)
+    print(f"wrote {len(manifest.structures)} structures, {len(manifest.landmarks)} landmarks "
+          f"to {out} in {time.time() - t0:.0f} s")
+    return manifest
+
+
+def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: float) -> Manifest:
+    """Mesh these recipes, write their files, and write the manifest (merged
+    with the existing one when `merge`)."""
     ctx = mp.get_context("fork")
-    with ctx.Pool(max(1, workers)) as pool:
+    with ctx.Pool(max(1, min(workers, len(chosen)))) as pool:
         results = {}
-        for rid, mesh, path, lms in pool.imap_unordered(mesh_recipe, chosen):
+        for rid, mesh, path, lms in pool.imap_unordered(partial(mesh_recipe, meshes=out), chosen):
             results[rid] = (mesh, path, lms)
             print(f"  {rid}: {len(mesh.faces)} triangles, {mesh.volume / 1000:.1f} cm3 "
                   f"({time.time() - t0:.0f} s)", flush=True)
     structures: dict[str, Structure] = {}
     landmarks: dict[str, tuple[Landmark, bool]] = {}
     manifest_path = out / "atlas.json"
-    if only and manifest_path.exists():
+    if merge and manifest_path.exists():
         old = load_manifest(manifest_path)
         structures = {s.id: s for s in old.structures}
         landmarks = {lm.id: (lm, lm.skin is not None) for lm in old.landmarks}
@@ -134,8 +154,6 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
     )
     manifest_path.write_text(json.dumps(manifest.model_dump(mode="json", exclude_none=True), indent=1) + "\n",
                              encoding="utf-8")
-    print(f"wrote {len(manifest.structures)} structures, {len(manifest.landmarks)} landmarks "
-          f"to {out} in {time.time() - t0:.0f} s")
     return manifest
 
 

@@ -60,6 +60,7 @@ class Recipe:
     variant: Optional[str] = None
     triangles: int = 8000
     side: Optional[str] = None  # a one-sided structure built as is, e.g. "kidney_right" (not mirrored)
+    wraps_atlas: bool = False   # built last, as build(body, meshes_dir), from the other meshes (the skin)
 
     def ids(self) -> list[str]:
         return [f"{self.id}_right", f"{self.id}_left"] if self.paired else [self.id]

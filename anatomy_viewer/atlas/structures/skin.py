@@ -9,19 +9,22 @@ trochanters, patellae. The two ends are cut flat, so the mesh is closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy.interpolate import PchipInterpolator
+from scipy.spatial import cKDTree
 
 from .. import sdf
 from ..body import Body
-from ..recipes import REGISTRY, Part, part_of, recipe
+from ..recipes import Part, recipe
 
 TRUNK_EXPONENT = 2.6     # super-ellipse exponent: the trunk is boxier than an ellipse
 LIMB_EXPONENT = 2.2
 CROTCH_BLEND = 45.0      # mm, smooth union of trunk and thighs
 STRUCTURE_BLEND = 14.0   # mm, smooth union of the envelope and dilated structures
 CLEFT_BLEND = 18.0       # mm, rounding of the natal cleft's edges
+BLUR_GRID = 4.0          # mm, grid on which the skin field is smoothed
 
 
 def superellipse_perimeter(a: float, b: float, n: float, samples: int = 720) -> float:
@@ -101,6 +104,8 @@ def trunk_sections(body: Body) -> list[Section]:
     ha, hb = axes_for_girth(t.get("skin.hip_girth"), TRUNK_EXPONENT,
                             half_width=t.get("skin.bitrochanteric_breadth") / 2.0)
     hip_front = body.symphysis_top[1] + t.get("skin.fat_abdomen")
+    # the gluteal muscles and their fat shape the buttocks: the envelope carries only the front
+    hb *= t.get("skin.envelope_buttock_fraction")
     hip = Section(body.hjc[2] - t.get("skin.hip_level_below_hjc"), 0.0, hip_front - hb, ha, hb)
     # buttocks' lower end: the trunk closes just below the gluteal fold
     fold_z = body.hjc[2] - t.get("skin.gluteal_fold_below_hjc")
@@ -151,7 +156,8 @@ def gluteal_cleft(body: Body) -> sdf.Field:
     front = body.psis[1] - t.get("skin.fat_psis")   # the cleft's floor lies behind the sacrum
     back = front - t.get("skin.hip_girth") / 2.0     # well behind the body
     return sdf.box([0.0, 0.5 * (front + back), 0.5 * (fold_z + top_z)],
-                   [6.0, 0.5 * (front - back), 0.5 * (top_z - fold_z)], round_r=5.0)
+                   [t.get("skin.cleft_half_width"), 0.5 * (front - back), 0.5 * (top_z - fold_z)],
+                   round_r=t.get("skin.cleft_half_width") - 1.0)
 
 
 def envelope(body: Body) -> sdf.Field:
@@ -162,45 +168,88 @@ def envelope(body: Body) -> sdf.Field:
         Q = P.copy()
         Q[:, 0] = np.abs(Q[:, 0])
         return thigh(Q)
-    body_shape = sdf.union(trunk, both_thighs, k=CROTCH_BLEND)
-    return sdf.subtract(body_shape, gluteal_cleft(body), k=CLEFT_BLEND)
+    return sdf.union(trunk, both_thighs, k=CROTCH_BLEND)
 
 
-def _structures_with_fat(body: Body) -> list[tuple[str, float]]:
-    """Structures the skin must wrap, each with the subcutaneous thickness over it."""
-    t = body.t
-    fat = {"hip_bone": t.get("skin.fat_asis"), "sacrum": t.get("skin.fat_psis"),
-           "femur": t.get("skin.fat_trochanter"), "patella": t.get("skin.fat_knee"),
-           "tibia": t.get("skin.fat_knee"), "fibula": t.get("skin.fat_knee")}
-    default = t.get("skin.fat_thigh_anterior")
-    return [(rid, fat.get(rid, default)) for rid, r in REGISTRY.items()
-            if rid != "skin" and r.kind != "skin"]
+# subcutaneous thickness over each structure: table key by recipe id, else by kind
+FAT_BY_STRUCTURE = {
+    "hip_bone": "fat_asis", "sacrum": "fat_psis", "coccyx": "fat_psis", "femur": "fat_trochanter",
+    "patella": "fat_knee", "tibia": "fat_knee", "fibula": "fat_knee", "gluteus_maximus": "fat_gluteal",
+    "gluteus_medius": "fat_gluteal", "erector_spinae": "fat_lumbar", "quadratus_lumborum": "fat_lumbar",
+}
+FAT_BY_KIND = {"bone": "fat_lumbar", "muscle": "fat_thigh_anterior", "cartilage": "fat_lumbar",
+               "ligament": "fat_thigh_anterior", "organ": "fat_abdomen"}
+
+
+def _fat(body: Body, structure_id: str, kind: str) -> float:
+    from ...model.manifest import base_id
+
+    key = FAT_BY_STRUCTURE.get(base_id(structure_id)) or FAT_BY_KIND.get(kind, "fat_minimum")
+    return body.t.get(f"skin.{key}")
+
+
+def atlas_surfaces(body: Body, meshes_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every built structure's surface points and outward normals, with the
+    subcutaneous thickness over each point."""
+    import pyvista as pv
+
+    from ...model.manifest import load_manifest
+
+    manifest = load_manifest(meshes_dir / "atlas.json")
+    pts, nrm, fat = [], [], []
+    for s in manifest.structures:
+        if s.kind.value == "skin":
+            continue
+        mesh = pv.read(str(meshes_dir / s.file))
+        pts.append(np.asarray(mesh.points, float))
+        nrm.append(np.asarray(mesh.point_data["Normals"], float))
+        fat.append(np.full(mesh.n_points, _fat(body, s.id, s.kind.value)))
+    if not pts:
+        raise ValueError(f"{meshes_dir}: no structures to wrap: build them before the skin")
+    return np.vstack(pts), np.vstack(nrm), np.concatenate(fat)
+
+
+def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray) -> sdf.Field:
+    """Signed distance to the structures' surfaces (nearest surface point, its
+    normal giving the side) minus the fat over them: negative within the fat."""
+    tree = cKDTree(points)
+
+    def f(P):
+        dist, i = tree.query(P, k=1)
+        side = np.einsum("ij,ij->i", P - points[i], normals[i])
+        return np.where(side >= 0, dist, -dist) - fat[i]
+    return f
 
 
 @recipe("skin", name="Skin", latin="Cutis", kind="skin", segment="trunk", paired=False,
-        synonyms=("Integument", "Body surface"), fma=7163, triangles=40000)
-def skin(body: Body) -> Part:
+        synonyms=("Integument", "Body surface"), fma=7163, triangles=40000, wraps_atlas=True)
+def skin(body: Body, meshes_dir: Path) -> Part:
     env = envelope(body)
-    inner = []  # (field, lo, hi, paired): evaluated only inside its own bounds
-    for rid, fat in _structures_with_fat(body):
-        part = part_of(body, rid)
-        margin = fat + STRUCTURE_BLEND
-        inner.append((sdf.offset(part.field, fat), part.lo - margin, part.hi + margin, REGISTRY[rid].paired))
+    inner = wrapped_structures(*atlas_surfaces(body, meshes_dir))
     t = body.t
     top = body.vertebrae["t12"].centre[2] + t.get("skin.top_above_t12")
     bottom = body.knee_centre[2] - t.get("skin.bottom_below_knee")
 
-    def f(P):
-        d = env(P)
-        mirrored = P.copy()
-        mirrored[:, 0] = np.abs(mirrored[:, 0])
-        for g, lo, hi, paired in inner:
-            Q = mirrored if paired else P
-            m = np.all((Q >= lo) & (Q <= hi), axis=1)
-            if m.any():
-                d[m] = sdf.smin(d[m], g(Q[m]), STRUCTURE_BLEND)
-        return np.maximum(d, np.maximum(P[:, 2] - top, bottom - P[:, 2]))
     half_w = t.get("skin.hip_girth") / 4.0
     lo = np.array([-half_w - 20, -220.0, bottom - 5])
     hi = np.array([half_w + 20, 220.0, top + 5])
-    return Part(f, lo, hi, spacing=2.5, smooth_iterations=15)
+    body_shape = sdf.subtract(sdf.union(env, inner, k=STRUCTURE_BLEND), gluteal_cleft(body), k=CLEFT_BLEND)
+    smooth = blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing"))
+
+    def f(P):
+        return np.maximum(smooth(P), np.maximum(P[:, 2] - top, bottom - P[:, 2]))
+    return Part(f, lo, hi, spacing=2.5, smooth_iterations=10)
+
+
+def blurred(field: sdf.Field, lo, hi, spacing: float, sigma: float) -> sdf.Field:
+    """The field sampled on a grid, Gaussian-smoothed (sigma in mm) and
+    interpolated: skin and fat round off what lies under them."""
+    from scipy.interpolate import RegularGridInterpolator
+    from scipy.ndimage import gaussian_filter
+
+    axes = [np.arange(lo[i], hi[i] + spacing, spacing) for i in range(3)]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
+    values = np.concatenate([field(grid[i:i + 200_000]) for i in range(0, len(grid), 200_000)])
+    values = gaussian_filter(values.reshape([len(a) for a in axes]), sigma / spacing, mode="nearest")
+    interp = RegularGridInterpolator(axes, values, bounds_error=False, fill_value=None)
+    return lambda P: interp(P)
