@@ -32,7 +32,7 @@ class LandmarkSpec:
     name: str                 # "Anterior superior iliac spine"
     point: np.ndarray         # approximate position; the builder snaps it onto the surface
     palpable: bool = True     # projected onto the skin too
-    on_surface: bool = True   # False: an inside point (femoral head centre), kept where it is
+    on_surface: bool = True   # False: a reference point off the surface (head centre), kept where it is
 
 
 @dataclass

@@ -150,8 +150,9 @@ class Landmark(BaseModel):
     structure: str = Field(description="id of the structure whose surface carries it")
     position: Point
     skin: Optional[Point] = Field(default=None, description="where it is palpated on the skin, if it can be")
-    on_surface: bool = Field(default=True, description="False for a point inside its structure, "
-                             "such as the femoral head centre")
+    on_surface: bool = Field(default=True, description="False for a reference point that is not on "
+                             "its structure's surface: the femoral head centre, the centre of the "
+                             "acetabulum or of the obturator foramen")
 
     @field_validator("id")
     @classmethod

@@ -227,9 +227,9 @@ def skin(body: Body, meshes_dir: Path) -> Part:
     env = envelope(body)
     inner = wrapped_structures(*atlas_surfaces(body, meshes_dir))
     t = body.t
-    top = body.vertebrae["t12"].centre[2] + t.get("skin.top_above_t12")
+    # muscles are cut at the model's top level: the skin closes just above them
+    top = body.vertebrae["t12"].centre[2] + t.get("skin.top_above_t12") + t.get("skin.cap_margin")
     bottom = body.knee_centre[2] - t.get("skin.bottom_below_knee")
-
     half_w = t.get("skin.hip_girth") / 4.0
     lo = np.array([-half_w - 20, -220.0, bottom - 5])
     hi = np.array([half_w + 20, 220.0, top + 5])
