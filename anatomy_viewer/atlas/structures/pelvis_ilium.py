@@ -144,14 +144,44 @@ def _acetabulum_parts(body: Body):
         return smax(smax(outer(P), rim(P), 3.0), medial(P), 4.0)
 
     socket = sphere(H, R)
-    notch_c = H + a * (ac.rim_offset + 6.0)   # lifted towards the opening: cuts the rim, not the floor
-    notch = round_cone(notch_c + ac.notch * R, notch_c + ac.notch * (R + wall + 8.0),
-                       0.4 * body.t.get("pelvis.acetabular_notch_width"),
-                       0.5 * body.t.get("pelvis.acetabular_notch_width"))
+    # the acetabular notch: a gap through the inferior rim only. The cutter is a
+    # short tapered plug across the rim wall, from just inside the rim circle to
+    # just outside the cup, kept in front of a plane `notch_depth` behind the
+    # rim plane, so the fossa floor behind it stays closed.
+    notch_w = body.t.get("pelvis.acetabular_notch_width")
+    notch_depth = body.t.get("pelvis.acetabular_notch_depth")
+    notch_c = H + a * ac.rim_offset
+    notch = round_cone(notch_c + ac.notch * (ac.rim_radius - 4.0), notch_c + ac.notch * (R + wall + 4.0),
+                       0.5 * notch_w, 0.55 * notch_w)
     # acetabular fossa: the non-articular floor is a little deeper than the lunate surface
     fossa = sphere(H + ac.notch * 0.45 * R, 0.55 * R + 0.5)
-    lip = halfspace(H + a * (ac.rim_offset - 5.0), -a)   # the notch breaks the rim, not the floor
-    return cup, socket, (lambda P: smax(notch(P), lip(P), 2.0)), fossa
+    lip = halfspace(H + a * (ac.rim_offset - notch_depth), -a)
+    # the notch faces down and medially; it must not break through the pelvic
+    # face of the acetabulum (the quadrilateral plate) into the pelvis
+    pelvic_face = halfspace(H - g.X * (R - 1.0), -g.X)
+    # nor through the outer face of the cup below it: the notch is a gap in
+    # the rim, floored like the fossa, not a tunnel to the obturator foramen
+    within = sphere(H, R + 0.6 * wall)
+
+    def notch_cut(P):
+        return smax(smax(smax(notch(P), lip(P), 2.0), pelvic_face(P), 2.0), within(P), 2.0)
+    return cup, socket, notch_cut, fossa
+
+
+def acetabular_mouth(body: Body) -> Field:
+    """The space in front of the socket: beyond the rim plane, a bowl that
+    flares outward from the rim circle (a bevel of about 45 deg), so that parts
+    blended round the acetabulum (ischial body, pubic ramus, obturator ring)
+    cannot stand up past the rim as a collar. A collar would deepen the socket
+    on one side and tilt its opening (it raised the measured inclination from
+    39 to 47 deg)."""
+    ac = g.acetabulum(body)
+    H, a = ac.centre, ac.axis
+    reach = ac.rim_radius + 1.0            # radius of the mouth at the rim plane
+    centre = H + a * (ac.rim_offset + reach)
+    ball = sphere(centre, np.sqrt(2.0) * reach)   # meets the rim plane at `reach`, 45 deg flare
+    front = halfspace(H + a * ac.rim_offset, -a)  # negative in front of the rim plane
+    return lambda P: smax(ball(P), front(P), 2.0)
 
 
 def _along(n: int, values) -> np.ndarray:
@@ -368,15 +398,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     parts = [bounded(f, lo, hi) for f, lo, hi in hip_bone_parts(body).values()]
     _, socket, notch, fossa = _acetabulum_parts(body)
     sciatic = sciatic_notch_cutter(body)
-    ac = g.acetabulum(body)
-    H, a = ac.centre, ac.axis
-
-    def opening(P):
-        """The mouth of the socket: nothing stands beyond the rim plane within the rim circle."""
-        Q = P - H
-        h = Q @ a
-        radial = np.linalg.norm(Q - np.outer(h, a), axis=1)
-        return smax(ac.rim_offset - h, radial - ac.rim_radius - 1.0, 2.0)
+    opening = acetabular_mouth(body)
     gap = body.t.get("pelvis.interpubic_gap") / 2.0
     si_gap = 1.5
 
