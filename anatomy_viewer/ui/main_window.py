@@ -22,14 +22,19 @@ from ..model.problems import Problem
 from ..model.selection import Selection
 from ..render import camera
 from ..model.referral import referral_weights
+from ..model.trigger_text import section_for
 from ..render.content import load_content
 from ..render.markers import trigger_marker_meshes
+from ..render.pain_marks import PainMarks
 from ..render.picking import ClickPicker
 from ..render.scene import AtlasScene
 from ..render.setup import add_orientation_marker, configure, remove_vtk_key_bindings
 from .browser import StructureBrowser
+from .guide_dock import GuideDock
 from .guide_panel import GuidePanel
 from .messages import MessageArea
+from .needle_panel import NeedlePanel
+from .pain_finder_panel import PainFinderPanel
 from .shortcuts import SHORTCUTS, ShortcutsDialog
 from .view_events import PickingEvents
 
@@ -96,9 +101,21 @@ class MainWindow(QMainWindow):
         self.browser_dock = self._dock("Structures", "structures-dock", self.browser,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.guide_panel = GuidePanel(self.guide, self.atlas, self.selection, self.manifest,
-                                      notify=self._notify, on_chosen=self.bring_into_view)
-        self.guide_dock = self._dock("Guide", "guide-dock", self.guide_panel,
+                                      notify=self._notify, on_chosen=self.bring_into_view,
+                                      extra=lambda item_id: section_for(self.maps, item_id, self._label))
+        self.needle_panel = NeedlePanel(self.maps, self.atlas, self.selection, self.scene)
+        self.guide_box = GuideDock(self.guide_panel, self.needle_panel, self.maps, self.scene)
+        self.guide_dock = self._dock("Guide", "guide-dock", self.guide_box,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.pain_marks = PainMarks(self.scene.overlay.renderer)
+        self.pain_finder = PainFinderPanel(self.maps, self.atlas, self.selection, on_chosen=self.bring_into_view,
+                                           can_mark=self.scene.skin_id is not None)
+        self.pain_finder.marking_changed.connect(self._set_marking)
+        self.pain_finder.marks_changed.connect(self._show_marks)
+        self.pain_finder_dock = self._dock("Pain finder", "pain-finder-dock", self.pain_finder,
+                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.browser_dock, self.pain_finder_dock)
+        self.browser_dock.raise_()
         self.messages = MessageArea()
         self.messages_dock = self._dock("Problems", "problems-dock", self.messages,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -190,8 +207,10 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self._action("clear_selection", "Clear selection", self.selection.clear))
         view_menu.addAction(self._action("search", "Search structures", self.focus_search))
+        view_menu.addAction(self._action("pain_finder", "Pain finder", self.open_pain_finder))
+        self._action("guide_back", "Back", self.guide_panel.go_back)
         view_menu.addSeparator()
-        for dock in (self.browser_dock, self.guide_dock, self.messages_dock):
+        for dock in (self.browser_dock, self.pain_finder_dock, self.guide_dock, self.messages_dock):
             view_menu.addAction(dock.toggleViewAction())
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -218,6 +237,29 @@ class MainWindow(QMainWindow):
         for name in ("focus", "isolate", "hide_selected"):
             if name in getattr(self, "actions_by_name", {}):
                 self.actions_by_name[name].setEnabled(new is not None)
+
+    def _label(self, item_id: str) -> str:
+        return self.atlas[item_id].label
+
+    # --- pain finder --------------------------------------------------------
+    def open_pain_finder(self) -> None:
+        self.pain_finder_dock.show()
+        self.pain_finder_dock.raise_()
+
+    def _set_marking(self, on: bool) -> None:
+        """"Mark on skin": the skin alone becomes pickable and clicks mark pain on it."""
+        skin = self.scene.actors.get(self.scene.skin_id) if self.scene.skin_id else None
+        if on and skin is not None:
+            if not self.display.visible(self.scene.skin_id):
+                self.display.set_visible([self.scene.skin_id], True)
+            self.picker.start_marking(self.plotter.renderer, skin, self.pain_finder.add_click)
+            self._notify("Click on the skin where it hurts; turn off 'Mark on skin' to select again")
+        else:
+            self.picker.stop_marking()
+
+    def _show_marks(self, points) -> None:
+        self.pain_marks.show(points)
+        self.render()
 
     def hide_selection(self) -> None:
         current = self.selection.current
@@ -341,6 +383,8 @@ class MainWindow(QMainWindow):
             self.picking_events.close()
             self.browser.close_models()
             self.guide_panel.close_models()
+            self.needle_panel.close_models()
+            self.picker.stop_marking()
             self.scene.close()
             self.plotter.close()
         super().closeEvent(event)

@@ -22,6 +22,8 @@ SHORTCUTS: dict[str, tuple[str, str]] = {
     "hide_selected": ("H", "Hide the selection"),
     "show_all": ("Ctrl+Shift+A", "Show everything and leave X-ray"),
     "search": ("Ctrl+F", "Search structures by name, Latin name or synonym"),
+    "guide_back": ("Alt+Left", "Back to the guide page read before"),
+    "pain_finder": ("Ctrl+P", "Pain finder: where does it hurt?"),
     "screenshot": ("Ctrl+Shift+S", "Save the 3D view as a PNG image"),
     "shortcuts": ("F1", "This list"),
     "quit": ("Ctrl+Q", "Quit"),
