@@ -305,10 +305,13 @@ def test_sacrum_sits_on_the_s1_endplate_and_has_its_size(meshes, manifest, body)
     d = float(_distance(sac, e)[0])
     assert abs(d) < 1.0                                  # the L5/S1 disc sits exactly here
     f = g.sacral_frame(body)
-    m = sac.compute_normals(cell_normals=True, point_normals=False)
-    near = np.linalg.norm(np.asarray(m.cell_centers().points) - e, axis=1) < 12.0
-    normals = np.asarray(m.cell_data["Normals"])[near]
-    assert near.sum() >= 3 and (normals @ f.up).mean() > 0.9   # a flat endplate tilted by the sacral slope
+    # a flat endplate tilted by the sacral slope: straight down its normal from
+    # 20 mm above, every ray meets bone 20 mm away
+    side = np.cross(f.up, f.anterior)
+    for du in (-12.0, 0.0, 12.0):
+        for dv in (-8.0, 0.0, 8.0):
+            hit = _first_hit(sac, e + f.up * 20.0 + side * du + f.anterior * dv, -f.up, reach=40.0)
+            assert hit == pytest.approx(20.0, abs=1.0)
     b = np.asarray(sac.bounds)
     assert b[1] - b[0] == pytest.approx(body.t.get("pelvis.sacral_base_breadth"), abs=10.0)
     length = np.linalg.norm(_lm(manifest, "sacral_promontory") - _lm(manifest, "sacral_apex"))
@@ -348,3 +351,26 @@ def test_a_rebuild_matches_the_committed_mesh(manifest):
     committed = pv.read(str(meshes_dir() / manifest.structure("coccyx").file))
     assert len(mesh.points) == committed.n_points
     assert np.allclose(mesh.points, committed.points, atol=1e-3)
+
+
+@pytest.mark.parametrize("side", ("right", "left"))
+def test_s1_superior_articular_processes_meet_l5_across_the_facet_joint(manifest, meshes, body, side):
+    """The sacrum's superior articular process and L5's inferior one face each
+    other across a thin joint space at the L5/S1 facet joint the spine defines."""
+    from anatomy_viewer.atlas.structures.spine_geometry import facet_joint
+
+    if "vertebra_l5" not in {s.id for s in manifest.structures}:
+        pytest.skip("L5 is not in the atlas")
+    l5 = pv.read(str(meshes_dir() / manifest.structure("vertebra_l5").file))
+    j = facet_joint(body, "l5", side)
+    t = np.linspace(-8.0, 8.0, 321)
+    for du in (-3.0, 0.0, 3.0):
+        for dv in (-4.0, 0.0, 4.0):
+            line = j.centre + du * j.tangent + dv * j.axis + np.outer(t, j.normal)
+            in_sacrum = _distance(meshes["sacrum"], line) < 0
+            in_l5 = _distance(l5, line) < 0
+            assert in_sacrum.any() and in_l5.any(), f"a facet is missing at ({du}, {dv})"
+            # the sacral facet lies behind the joint (against its normal), L5's in front
+            sacral_face, l5_face = t[in_sacrum].max(), t[in_l5].min()
+            assert not (in_sacrum & in_l5).any()
+            assert 0.8 <= l5_face - sacral_face <= 4.0, f"joint space {l5_face - sacral_face:.1f} mm"

@@ -102,6 +102,62 @@ def _ellipse2(a, b, ra, rb):
     return np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -np.minimum(ra, rb))
 
 
+def sacral_point(body: Body, s: float, w: float, x: float) -> np.ndarray:
+    """The atlas point at arc length s below the S1 endplate, w along the
+    local anterior direction and x lateral (right positive)."""
+    pos, _, ant = g.sacral_frame(body).at(s)
+    return pos[0] + g.X * x + ant[0] * w
+
+
+# Modelling constants of the superior articular process of S1 (not anatomical
+# measurements: how the process is assembled round the joint the spine defines).
+_SAP_REACH = 1.5      # the block is built this far past its facet, then cut by the joint
+_SAP_ROOT_S = 10.0    # the root leaves the sacral base this far below the endplate (mm)
+_JOINT_CLEAR = 15.0   # around the joint centre no sacral bone may cross the joint space
+
+
+def s1_superior_articular_process(body: Body, side: str) -> Field:
+    """Superior articular process of S1 on one side: a block behind the lower
+    facet of the L5/S1 facet joint (spine_geometry.facet_joint(body, "l5",
+    side)), rooted on the sacral base behind the S1 body, its facet cut by the
+    joint's mid-surface so that it meets L5's inferior facet across the joint
+    space (half the gap on each side)."""
+    from ..sdf import ellipsoid, round_cone
+    from .spine_geometry import facet_joint
+
+    joint = facet_joint(body, "l5", side)
+    t = body.t.get("spine.facet_process_thickness")
+    _, d_end = body.t.vec("pelvis.s1_endplate_size")
+    half_t = t / 2.0
+    centre = joint.centre - joint.normal * (joint.gap / 2.0 + half_t - _SAP_REACH)
+    R = np.column_stack([joint.tangent, joint.normal, joint.axis])
+    block = ellipsoid(centre, (joint.width / 2.0, half_t + _SAP_REACH, joint.height / 2.0), R)
+    x_root = float(joint.centre[0]) * 0.85
+    root = sacral_point(body, _SAP_ROOT_S, -d_end / 2.0 - 4.0, x_root)
+    stem_end = centre - joint.normal * 1.5 - joint.axis * 2.0
+    stem = round_cone(root, stem_end, 0.55 * joint.width, 0.45 * joint.width)
+
+    def field(P):
+        piece = smin(block(P), stem(P), 4.0)
+        keep = joint.gap / 2.0 - joint.mid_surface_distance(P)
+        return smax(piece, keep, 0.6)
+    return field
+
+
+def l5_s1_joint_clearance(body: Body, side: str) -> Field:
+    """Negative where sacral bone must not be: near the L5/S1 facet joint, on
+    L5's side of the joint space."""
+    from ..sdf import sphere
+    from .spine_geometry import facet_joint
+
+    joint = facet_joint(body, "l5", side)
+    region = sphere(joint.centre, _JOINT_CLEAR)
+
+    def cutter(P):
+        return np.maximum(region(P), joint.mid_surface_distance(P) - joint.gap / 2.0)
+    return cutter
+
+
 def sacrum_field(body: Body) -> Field:
     L, base, apex, w_end, d_end, t_base, t_apex = _lengths(body)
     coords = SacralCoords(body, -60.0, L + 30.0)
@@ -110,6 +166,8 @@ def sacrum_field(body: Body) -> Field:
     r_for = np.linspace(0.13, 0.08, len(s_for)) * w_end
     tubercles = np.array([0.08, 0.27, 0.47, 0.65]) * L   # S1..S4 spinous tubercles
     body_half = w_end / 2.0
+    saps = [s1_superior_articular_process(body, side) for side in ("right", "left")]
+    clearances = [l5_s1_joint_clearance(body, side) for side in ("right", "left")]
 
     def f(P):
         s, w, x = coords(P)
@@ -134,11 +192,11 @@ def sacrum_field(body: Body) -> Field:
             wt = sacral_back(body, st, 0.0)
             tub = _ellipse2(np.hypot(x / 0.6, s - st), w - wt, 7.0, 5.0)
             d = smin(d, tub, 3.0)
-        # superior articular processes (facets for L5), behind and above the base
-        for side in (-1.0, 1.0):
-            sap_w = -d_end / 2.0 - 0.22 * t_base
-            sap = _ellipse2(np.hypot(x - side * 0.42 * w_end, w - sap_w), s + 0.10 * L, 8.0, 10.0)
-            d = smin(d, sap, 3.0)
+        # superior articular processes: the lower halves of the L5/S1 facet joints
+        for sap in saps:
+            d = smin(d, sap(P), 3.0)
+        for clear in clearances:
+            d = smax(d, -clear(P), 0.8)
         # sacral canal, open at the base and at the hiatus below S4
         wc, rx, ry = _canal(body, s)
         canal = smax(_ellipse2(x, w - wc, rx, ry), s - 0.80 * L, 2.0)
