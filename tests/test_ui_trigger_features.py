@@ -210,3 +210,41 @@ def test_back_returns_to_the_previous_page(viewer):
     back.click()
     assert w.selection.current is None and w.guide_panel.shown_id is None
     assert not back.isEnabled()
+
+
+def test_front_of_knee_finds_rectus_femoris_on_the_shipped_atlas(qtbot, settings_file):
+    """The issue's "done when": front of knee -> the rectus femoris point, selected
+    in 3D with its page and its needling; on the shipped atlas and trigger maps."""
+    from PySide6.QtCore import QSettings
+
+    from anatomy_viewer import paths
+    from anatomy_viewer.model.atlas import load_atlas
+    from anatomy_viewer.ui.main_window import MainWindow
+
+    manifest, _atlas, _problems = load_atlas(paths.meshes_dir())
+    if manifest is None or "rectus_femoris_right" not in {s.id for s in manifest.structures}:
+        pytest.skip("the shipped atlas has no rectus femoris yet")
+    w = MainWindow(settings=QSettings(str(settings_file), QSettings.Format.IniFormat))
+    try:
+        w.show()
+        qtbot.waitExposed(w)
+        finder = w.pain_finder
+        assert "front_knee" in finder.region_boxes
+        finder.set_regions(["front_knee"], "right")
+        first = finder.ranked_ids()[0]
+        assert first.startswith("tp_rectus_femoris_") and first.endswith("_right")
+        assert finder.candidates[0].score > 0.5
+        finder.choose(0)
+        assert w.selection.current == first
+        assert "rectus femoris" in w.guide_panel.toPlainText().lower()
+        if w.scene.skin_id is not None:
+            assert w.scene.actors["skin"].GetMapper().GetScalarVisibility()
+        if w.maps.points[first].approaches:
+            assert w.needle_panel.isVisibleTo(w) and "Avoid" in w.needle_panel.details.toPlainText()
+    finally:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        w.close()
+        w.plotter.close()
+        w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
