@@ -77,11 +77,18 @@ def test_approach_text_has_everything_a_clinician_needs():
                                                                         "femoral_artery_right"),
            warnings=("Keep lateral to the vessels.",), sources=("A source",))
     text = approach_markdown(a, lambda i: {"femoral_nerve_right": "Femoral nerve (right)"}[i],
-                             {"femoral_nerve_right": 12.4, "gone_right": None, "femoral_artery_right": 0.0})
+                             {"femoral_nerve_right": 12.4, "gone_right": None, "femoral_artery_right": 0.0,
+                              "gone_right": None})
     for words in ("supine", "Straight back.", "20-50 mm", "on this atlas: 32 mm", "Needle length:** 40 mm",
                   "Femoral nerve (right): 12 mm", "Gone right: not measured",
                   "Femoral artery right: the line passes through it", "Keep lateral to the vessels.", "A source"):
         assert words in text
+
+
+def test_a_grazing_needle_reads_less_than_a_millimetre():
+    a = NS(name="A", patient_position="prone", direction_text="", depth=40.0, depth_mm=(30.0, 50.0),
+           needle_length_mm=(50.0, 60.0), avoid=("v_right",), warnings=(), sources=())
+    assert "V right: less than 1 mm" in approach_markdown(a, None, {"v_right": 0.4})
 
 
 def test_the_rule_states_the_spillover_weight():

@@ -126,6 +126,8 @@ def approach_markdown(approach, label_of: Optional[LabelOf] = None,
                 gap = "not measured (no mesh)"
             elif d <= 0.0:
                 gap = "the line passes through it on this atlas"
+            elif d < 1.0:
+                gap = "less than 1 mm"
             else:
                 gap = f"{d:.0f} mm"
             lines.append(f"- {_label(label_of, sid)}: {gap}")

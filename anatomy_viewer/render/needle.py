@@ -149,7 +149,8 @@ class NeedleView:
                 points += [gap.on_needle, gap.on_structure]
                 lines += [2, len(points) - 2, len(points) - 1]
             label = self._gap_labels[k]
-            label.SetInput(f"{gap.distance:.0f} mm" if gap.distance > 0 else "touches")
+            label.SetInput(f"{gap.distance:.0f} mm" if gap.distance >= 1.0 else "<1 mm" if gap.distance > 0
+                          else "touches")
             label.SetPosition(*gap.on_structure)
             label.VisibilityOn()
         if points:
