@@ -143,6 +143,16 @@ def test_crest_highest_and_widest(manifest, meshes):
     assert 255.0 <= bi_iliac <= 285.0    # bony; Heinz 2003: 281 +/- 21 mm with soft tissue
 
 
+def test_intercristal_line_crosses_the_l4_l5_disc(manifest, body):
+    """Tuffier's line, between the highest points of the crests, lies at the
+    L4/5 interspace or the L4 body (anatomy-dimensions.md 1.3), the level
+    used to find the L4/5 space for a lumbar puncture."""
+    z = 0.5 * (_lm(manifest, "iliac_crest_top_right")[2] + _lm(manifest, "iliac_crest_top_left")[2])
+    disc, l4 = body.discs["l4_l5"], body.vertebrae["l4"]
+    assert disc.centre[2] - disc.height_middle / 2.0 <= z <= l4.centre[2] + l4.height / 2.0
+    assert 130.0 <= z - body.hjc[2] <= 146.0      # crest top 130-145 mm above the hip centres
+
+
 def _rim_edge(mesh: pv.PolyData, ac) -> tuple[np.ndarray, np.ndarray]:
     """The acetabular rim edge, found on a sphere 1 mm outside the socket: for
     each angle round the socket axis (0 = the notch), the largest angle from
