@@ -1,0 +1,143 @@
+"""The app's side of a benchmark run (see bench_probe): the real main window
+on the given atlas, measured from process start to the first frame, while
+orbiting (normal and X-ray), on a click that picks a muscle, and on a click
+that selects a trigger point and paints its zones on the skin."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .bench_probe import PICK_REPEATS, first_frame, frame, gl_renderer, orbit, peak_rss_mb, scene_counts
+
+MUSCLE_PREFERENCE = ("psoas_major_right", "iliacus_right", "rectus_femoris_right", "sartorius_right")
+WAIT_LIMIT_S = 10.0
+
+
+def _open_window(args):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.main_window import APPLICATION, ORGANISATION, MainWindow
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setOrganizationName(ORGANISATION)
+    qapp.setApplicationName(APPLICATION)
+    settings = QSettings(str(args.settings), QSettings.Format.IniFormat)
+    window = MainWindow(meshes_dir=Path(args.meshes), settings=settings,
+                        trigger_dir=Path(args.trigger_maps) if args.trigger_maps else None)
+    window.resize(*args.window)
+    return qapp, window
+
+
+def _screen_spots(window, item_id: str, samples: int = 300) -> list[tuple[float, float]]:
+    """Display positions (origin bottom-left) where the app's picker finds `item_id`."""
+    import numpy as np
+
+    mesh = window.scene.meshes[item_id]
+    ren = window.plotter.renderer
+    width, height = window.plotter.ren_win.GetSize()
+    points = np.asarray(mesh.points)
+    if item_id in window.scene.overlay_ids:
+        points = np.asarray([mesh.center])
+    spots = []
+    for p in points[:: max(1, len(points) // samples)]:
+        ren.SetWorldPoint(*p, 1.0)
+        ren.WorldToDisplay()
+        x, y, _ = ren.GetDisplayPoint()
+        if 5 < x < width - 5 and 5 < y < height - 5 and window.picker.pick(x, y) == item_id:
+            spots.append((x, y))
+    return spots
+
+
+def _find_target(window, candidates):
+    """The first candidate the picker can hit from the front or the back, with its spot."""
+    for view in ("anterior", "posterior"):
+        window.set_view(view)
+        for item_id in candidates:
+            spots = _screen_spots(window, item_id)
+            if spots:
+                return item_id, view, spots[len(spots) // 2]
+    return None, None, None
+
+
+def _click(qapp, window, spot, done) -> float:
+    """ms from a synthesised left click at display `spot` until `done()` holds
+    and the frame showing it has been rendered."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    ratio = window.plotter.devicePixelRatioF()
+    height = window.plotter.height()
+    pos = QPoint(round(spot[0] / ratio), round(height - spot[1] / ratio))
+    t0 = time.perf_counter()
+    QTest.mouseClick(window.plotter, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    end = t0 + WAIT_LIMIT_S
+    while not done():
+        if time.perf_counter() > end:
+            raise RuntimeError("the click did not select the target")
+        qapp.processEvents()
+    window.plotter.ren_win.WaitForCompletion()   # the app renders on selection; let it finish
+    return (time.perf_counter() - t0) * 1000.0
+
+
+def _measure_clicks(qapp, window, item_id, view, spot, extra_done=lambda: True) -> list[float]:
+    window.set_view(view)
+    times = []
+    for _ in range(PICK_REPEATS):
+        window.selection.clear()
+        frame(window.plotter)
+        times.append(_click(qapp, window, spot, lambda: window.selection.current == item_id
+                            and window.guide_panel.shown_id == item_id
+                            and window.scene.overlay.outline.GetVisibility() and extra_done()))
+    window.selection.clear()
+    return times
+
+
+def _skin_painted(window) -> bool:
+    skins = [a for i, a in window.scene.actors.items() if window.atlas[i].layer.name == "skin"]
+    return bool(skins) and all(a.GetMapper().GetScalarVisibility() for a in skins)
+
+
+def _hover_ms(window, spot, repeats: int = 20) -> float:
+    """Mean ms for the picker to name what is under a resting mouse (no render follows)."""
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        window.picker.move(*spot, buttons_down=False)
+    return (time.perf_counter() - t0) * 1000.0 / repeats
+
+
+def run_app_probe(args) -> dict:
+    qapp, window = _open_window(args)
+    out = {"cold_start_s": first_frame(qapp, window, window.plotter, args.launched)}
+    out["view_px"] = list(window.plotter.ren_win.GetSize())
+    out["window_px"] = [window.width(), window.height()]
+    out["gl_renderer"] = gl_renderer(window.plotter.ren_win)
+    out["problems"] = [str(p) for p in window.messages.problems]
+    out.update(scene_counts([window.plotter.renderer, window.scene.overlay.renderer]))
+    out["hidden_items"] = sorted(i for i in window.scene.actors if not window.scene.is_shown(i))
+    out["orbit_ms"] = orbit(window.plotter, args.frames)
+    window.display.set_xray(True)
+    out["xray_orbit_ms"] = orbit(window.plotter, args.frames)
+    window.display.set_xray(False)
+
+    muscles = [m for m in MUSCLE_PREFERENCE if m in window.scene.actors]
+    muscles += sorted(i for i in window.scene.actors if window.atlas[i].layer.name == "muscles")
+    target, view, spot = _find_target(window, muscles)
+    if target is not None:
+        out["pick_target"] = target
+        out["pick_ms"] = _measure_clicks(qapp, window, target, view, spot)
+    points = sorted(window.scene.overlay_ids)
+    tp, view, spot = _find_target(window, points)
+    out["skin"] = any(window.atlas[i].layer.name == "skin" for i in window.scene.actors)
+    if tp is not None:
+        out["trigger_target"] = tp
+        out["trigger_ms"] = _measure_clicks(qapp, window, tp, view, spot,
+                                            extra_done=lambda: _skin_painted(window) or not out["skin"])
+        out["zones_painted"] = out["skin"]
+    if spot:
+        out["hover_pick_ms"] = _hover_ms(window, spot)
+    out["peak_rss_mb"] = peak_rss_mb()
+    window.close()
+    window.deleteLater()
+    return out
