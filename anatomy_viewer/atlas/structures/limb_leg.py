@@ -21,10 +21,23 @@ from ..body import Body
 from .limb_femur import femur_field, femur_geometry, project_to_surface
 
 LAT, ANT, UP = np.eye(3)
-HEAD_BLEND = 14.0   # tibial condyles into the shaft
-BUMP_BLEND = 6.0    # tuberosity, Gerdy's tubercle, eminence
-CUT_ROUNDING = 6.0  # radius of the rounded rim at the mid-shin cut
-SHAFT_EDGE = 7.0    # rounding of the tibial shaft's borders
+# modelling constants (blend radii and profile fractions, not measurements)
+BUMP_BLEND = 5.0     # tuberosity, Gerdy's tubercle, eminence
+CUT_ROUNDING = 6.0   # radius of the rounded rim at the mid-shin cut
+SHAFT_EDGE = 6.0     # rounding of the tibial shaft's posterior corners
+CREST_ROUNDING = 2.0  # rounding of the anterior border: a sharp crest
+RIM_ROUNDING = 4.5   # rounding of the plateau rim
+RIM_SIDE = 0.12      # near-vertical condylar sides, as a fraction of the condyle height
+UNDERSIDE = 1.5      # rounded underside of the condyles, same fraction
+FLARE = 0.45         # condyles into the shaft: the concave flare, same fraction
+MERGE = 1.8         # depth where the condyles have merged into the shaft, same fraction
+CONE_SLOPE = 0.8    # how steeply the condyles' underside closes in on the shaft
+PATELLA_APEX = 0.1    # apex radius, fraction of the patellar width
+PATELLA_EDGE = 3.0    # rounding of the patella's borders
+PATELLA_FRONT_RADIUS = 1.2  # curvature of the front, in patellar widths
+PATELLA_RIDGE_DEPTH = 0.72  # the ridge's share of the thickness, behind the centre
+FIBULA_NECK_BLEND = 3.0  # head into neck and shaft: small, so the neck shows
+SHAFT_FLARE = 1.7    # depth over which the shaft broadens upwards, same fraction
 
 
 @dataclass(frozen=True)
@@ -85,119 +98,233 @@ def rounded_cut(field: sdf.Field, z: float) -> sdf.Field:
     return lambda P: sdf.smax(field(P), z - P[:, 2], CUT_ROUNDING)
 
 
-def vertical_loft(z, cx, cy, rx, ry) -> sdf.Field:
-    """A smooth tube of horizontal elliptical sections (centre cx, cy and
-    semi-axes rx, ry given at heights z, interpolated monotonically between);
-    open above and below its range (close it with other fields)."""
-    from scipy.interpolate import PchipInterpolator
-
-    order = np.argsort(z)
-    z = np.asarray(z, float)[order]
-    params = np.column_stack([cx, cy, rx, ry])[order]
-    interp = PchipInterpolator(z, params, axis=0, extrapolate=False)
-
-    def f(P):
-        x0, y0, a, b = interp(np.clip(P[:, 2], z[0], z[-1])).T
-        u, v = P[:, 0] - x0, P[:, 1] - y0
-        k0 = np.hypot(u / a, v / b)
-        k1 = np.hypot(u / (a * a), v / (b * b))
-        d = np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -np.minimum(a, b))
-        return np.maximum(d, np.maximum(z[0] - P[:, 2], P[:, 2] - z[-1]))
-    return f
+def ellipse_2d(u, v, cu: float, cv: float, a: float, b: float) -> np.ndarray:
+    """Approximate signed distance from an ellipse in a plane (centre cu, cv,
+    semi-axes a, b); the bound-keeping formula of sdf.ellipsoid."""
+    x, y = u - cu, v - cv
+    k0 = np.hypot(x / a, y / b)
+    k1 = np.hypot(x / (a * a), y / (b * b))
+    return np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -min(a, b))
 
 
 # ---------------------------------------------------------------- tibia
 
-def _tibial_shaft(body: Body, lg: LegGeometry) -> sdf.Field:
-    """Triangular shaft: anterior border in front, medial surface facing forward
-    and inwards, lateral surface facing forward and outwards, posterior surface."""
-    ml, ap = body.t.vec("leg.tibial_shaft_diameter")
-    # unit normals of the three surfaces (right side, +x lateral)
-    n = sdf.unit(np.array([[-0.82, 0.57, 0.0], [0.87, 0.49, 0.0], [0.0, -1.0, 0.0]]))
-    c = lg.plateau_centre - np.array([0.0, 0.1 * ap, 0.0])
-    # distances of the three surfaces from the centre line, giving the table's ML and AP sizes
-    a_post = 0.42 * ap
-    a_side = 0.5 * ml * 0.87
+@dataclass(frozen=True)
+class TibiaFrame:
+    """The tilted plateau frame: u lateral, v forward along the plateau, s depth
+    below the plateau (along the plateau's normal, which leans back by the
+    posterior slope)."""
+    origin: np.ndarray
+    forward: np.ndarray
+    normal: np.ndarray
+
+    def local(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        Q = P - self.origin
+        return Q[:, 0], Q @ self.forward, -(Q @ self.normal)
+
+
+def tibia_frame(body: Body) -> TibiaFrame:
+    """The plateau frame: origin at the plateau centre, tilted by the posterior slope."""
+    a = body.t.rad("leg.tibial_posterior_slope")
+    return TibiaFrame(leg_geometry(body).plateau_centre.copy(),
+                      np.array([0.0, np.cos(a), np.sin(a)]), np.array([0.0, -np.sin(a), np.cos(a)]))
+
+
+def _plateau_outline(hw: float, hd: float):
+    """The outline of the tibial head seen from above (u lateral, v forward):
+    an oval medial condyle as deep as the plateau, a rounder, shallower lateral
+    condyle, the broad anterior intercondylar area between them in front and the
+    posterior intercondylar notch behind. Returns a 2-D signed distance."""
+    def d(u, v):
+        med = ellipse_2d(u, v, -0.5 * hw, 0.0, 0.5 * hw, hd)
+        lat = ellipse_2d(u, v, 0.5 * hw, -0.06 * hd, 0.5 * hw, 0.86 * hd)
+        front = ellipse_2d(u, v, 0.0, 0.15 * hd, 0.5 * hw, 0.78 * hd)
+        out = sdf.smin(sdf.smin(med, lat, 0.2 * hw), front, 0.2 * hw)
+        notch = np.hypot(u + 0.03 * hw, v + 1.12 * hd) - 0.35 * hd
+        return sdf.smax(out, -notch, 0.2 * hd)
+    return d
+
+
+def _tibial_head(body: Body, lg: LegGeometry, fr: TibiaFrame, shaft: sdf.Field) -> sdf.Field:
+    """The condylar block: the plateau outline, raised by the rim height above the
+    facets (the femur carves the dishes), with a rounded rim, vertical condylar
+    sides for a short way and a rounded underside that the shaft flares into. The
+    underside is also kept within a 45 degree cone opening upwards from the shaft,
+    so that each condyle sweeps smoothly down into the shaft."""
+    t = body.t
+    hw, hd = lg.plateau_half
+    h = t.get("leg.tibial_condyle_height")
+    rim = t.get("leg.tibial_plateau_rim_height")
+    outline = _plateau_outline(hw, hd)
+    side = RIM_SIDE * h       # depth of the near-vertical condylar sides
+    under = UNDERSIDE * h     # curvature radius of the condyles' underside
+    deep = MERGE * h          # below this the shaft alone remains
 
     def f(P):
-        q = P - c
-        q[:, 2] = 0.0
-        d1 = q @ n[0] - a_side
-        d2 = q @ n[1] - a_side
-        d3 = q @ n[2] - a_post
-        d = sdf.smax(sdf.smax(d1, d2, SHAFT_EDGE), d3, SHAFT_EDGE)
-        return np.maximum(d, P[:, 2] - lg.plateau_z + 0.5 * body.t.get("leg.tibial_condyle_height"))
+        u, v, s = fr.local(P)
+        below = np.maximum(s - side, 0.0)
+        # inset grows quadratically, then (past a 45 degree slope) linearly
+        inset = np.where(below < under, below * below / (2.0 * under), below - 0.5 * under)
+        d2 = outline(u, v) + inset
+        top = -s - rim
+        cone = shaft(P) - (deep - s) * CONE_SLOPE
+        return sdf.smax(sdf.smax(d2, top, RIM_ROUNDING), cone, FLARE * h)
     return f
 
 
-def _tibial_head(body: Body, lg: LegGeometry) -> sdf.Field:
-    hw, hd = lg.plateau_half
-    h = body.t.get("leg.tibial_condyle_height")
+def _shaft_size(body: Body, lg: LegGeometry, depth):
+    """Mediolateral and anteroposterior size of the tibial shaft at a depth below the
+    plateau: broad under the condyles, narrowing to the table's mid-shaft size."""
     ml, ap = body.t.vec("leg.tibial_shaft_diameter")
-    pc = lg.plateau_centre
-    # the condyles overhang the shaft: widest at the rim, tapering in a concave curve
-    depth = np.array([0.0, 0.3, 0.7, 1.2, 1.8, 2.4]) * h
-    rx = np.array([hw, 0.97 * hw, 0.85 * hw, 0.6 * hw, 0.5 * ml + 0.1 * hw, 0.5 * ml])
-    ry = np.array([hd, 0.98 * hd, 0.92 * hd, 0.8 * hd, 0.55 * ap + 0.1 * hd, 0.5 * ap])
-    head = vertical_loft(pc[2] - depth, np.full(len(depth), pc[0]), np.full(len(depth), pc[1]), rx, ry)
-    # posterior intercondylar area: a shallow notch in the back of the plateau
-    notch = sdf.capsule(pc - (hd + 0.2 * hd) * ANT + 5.0 * UP, pc - (hd + 0.2 * hd) * ANT - 0.6 * h * UP,
-                        0.35 * hd)
-    head = sdf.subtract(head, notch, k=5.0)
-    # intercondylar eminence: medial and lateral tubercles rising between the facets
-    r_e = 0.12 * hd * 2.0
-    tub_m = sdf.sphere(pc + np.array([-0.1 * hw, 0.0, 0.0]), r_e)
-    tub_l = sdf.sphere(pc + np.array([0.08 * hw, -0.1 * hd, 0.0]), r_e * 0.9)
-    top = lambda P: sdf.smax(head(P), P[:, 2] - pc[2] - 1.5, 5.0)  # noqa: E731  plateau, rounded rim
-    return sdf.union(top, tub_m, tub_l, k=BUMP_BLEND)
+    h = body.t.get("leg.tibial_condyle_height")
+    grow = np.exp(-(np.maximum(depth, 0.0) / (SHAFT_FLARE * h)) ** 2)
+    return ml * (1.0 + 1.5 * grow), ap * (1.0 + 0.35 * grow)
+
+
+def tibial_crest_line(body: Body, z) -> np.ndarray:
+    """Points of the anterior border (crest) of the right tibial shaft at heights z."""
+    lg = leg_geometry(body)
+    t = body.t
+    hd = lg.plateau_half[1]
+    z = np.atleast_1d(np.asarray(z, float))
+    x = lg.plateau_centre[0] + 0.5 * t.get("leg.tibial_tuberosity_lateral_of_midline")
+    y = lg.plateau_centre[1] + hd - t.get("leg.tibial_tuberosity_prominence")
+    return np.column_stack([np.full_like(z, x), np.full_like(z, y), z])
+
+
+def _tibial_shaft(body: Body, lg: LegGeometry) -> sdf.Field:
+    """Triangular shaft: a sharp anterior border (the crest) in front, the broad flat
+    medial surface facing forward and inwards, the lateral surface facing outwards,
+    and the posterior surface; it broadens upwards under the condyles."""
+    crest = tibial_crest_line(body, 0.0)[0]
+    top = 2.0 * RIM_SIDE * body.t.get("leg.tibial_condyle_height")  # ends, rounded, inside the head
+
+    def f(P):
+        depth = lg.plateau_z - P[:, 2]
+        ml, ap = _shaft_size(body, lg, depth)
+        x = P[:, 0] - crest[0]
+        y = P[:, 1] - crest[1]
+        # faces through the crest: the medial one reaches 0.55 ml inwards, the lateral 0.45 ml
+        # outwards at the level of the posterior surface
+        nm = np.hypot(ap, 0.55 * ml)
+        nl = np.hypot(ap, 0.45 * ml)
+        d_med = (-ap * x + 0.55 * ml * y) / nm
+        d_lat = (ap * x + 0.45 * ml * y) / nl
+        d_post = -y - ap
+        d = sdf.smax(d_med, d_lat, CREST_ROUNDING)
+        d = sdf.smax(d, d_post, SHAFT_EDGE)
+        return sdf.smax(d, top - depth, SHAFT_EDGE)
+    return f
+
+
+def _eminence(body: Body, lg: LegGeometry, fr: TibiaFrame) -> sdf.Field:
+    """The intercondylar eminence: medial and lateral intercondylar tubercles, two
+    low ridges between the facets, the medial one a little higher and further
+    forward (they sit in the femur's intercondylar notch)."""
+    hw, hd = lg.plateau_half
+    e = body.t.get("leg.tibial_eminence_height")
+    rim = body.t.get("leg.tibial_plateau_rim_height")
+    r = 0.6 * e
+
+    def at(u, v, s):
+        return fr.origin + u * LAT + v * fr.forward - s * fr.normal
+
+    # each tubercle: a short ridge running front to back, its crest e above the facets' floor
+    med = sdf.ellipsoid(at(-0.13 * hw, 0.02 * hd, -e + r - rim), (0.55 * r, 1.3 * r, r))
+    lat = sdf.ellipsoid(at(0.13 * hw, -0.12 * hd, -0.85 * e + r - rim), (0.55 * r, 1.2 * r, r))
+    # the broad low base of the eminence between them
+    base = sdf.ellipsoid(at(0.0, -0.05 * hd, -rim), (0.28 * hw, 0.55 * hd, 0.5 * e))
+    return sdf.union(base, med, lat, k=0.6 * r)
+
+
+def fibular_facet(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """(point, unit normal) of the fibular articular facet on the underside of the
+    right lateral tibial condyle; the normal points from the tibia down, back and
+    out towards the fibular head."""
+    lg = leg_geometry(body)
+    t = body.t
+    tilt = t.rad("leg.fibular_facet_tilt")
+    out = sdf.unit(np.array([1.0, -1.0, 0.0]))
+    n = sdf.unit(np.sin(tilt) * out - np.cos(tilt) * UP)
+    p = lg.fibular_head_centre - (lg.fibular_head_radius + t.get("leg.tibiofibular_gap")) * n
+    return p, n
+
+
+@lru_cache(maxsize=8)
+def tibia_base_field(body: Body) -> sdf.Field:
+    """The right tibia before the femur carves the plateau dishes."""
+    lg = leg_geometry(body)
+    t = body.t
+    fr = tibia_frame(body)
+    h = t.get("leg.tibial_condyle_height")
+    shaft = _tibial_shaft(body, lg)
+    bone = sdf.union(_tibial_head(body, lg, fr, shaft), shaft, k=FLARE * h)
+    bone = sdf.union(bone, _eminence(body, lg, fr), k=BUMP_BLEND)
+    # tibial tuberosity: a broad tongue on the front, proud of the crest, tapering down into it
+    tw, tl = t.vec("leg.tibial_tuberosity_size")
+    prom = t.get("leg.tibial_tuberosity_prominence")
+    tt = lg.tuberosity
+    body_r = np.array([0.5 * tw, prom + 0.35 * tw, 0.4 * tl])
+    tub = sdf.ellipsoid(tt - body_r[1] * ANT + 0.1 * tl * UP, body_r)
+    crest = tibial_crest_line(body, tt[2] - 0.9 * tl)[0]
+    tail = sdf.round_cone(tt - 0.3 * tw * ANT, crest - 0.2 * tw * ANT, 0.3 * tw, 0.15 * tw)
+    bone = sdf.union(bone, sdf.union(tub, tail, k=BUMP_BLEND), k=BUMP_BLEND)
+    # Gerdy's tubercle: a smooth knob on the anterolateral face of the lateral condyle
+    on_g = project_to_surface(bone, lg.gerdy)[0]
+    rg = 0.3 * tw
+    out_g = sdf.unit(on_g - lg.plateau_centre)
+    gerdy = sdf.ellipsoid(on_g - 0.55 * rg * out_g, (0.9 * rg, 0.9 * rg, 0.7 * rg))
+    bone = sdf.union(bone, gerdy, k=BUMP_BLEND)
+    # the fibular facet: a flat oval on the posterolateral underside of the lateral condyle
+    fp, fn = fibular_facet(body)
+    fr_ = lg.fibular_head_radius
+    cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
+    # and room for the whole head in the angle under the condyle
+    seat = sdf.sphere(lg.fibular_head_centre, fr_ + t.get("leg.tibiofibular_gap"))
+    bone = sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
+    return rounded_cut(bone, lg.cut_z)
 
 
 @lru_cache(maxsize=8)
 def tibia_field(body: Body) -> sdf.Field:
+    """The right tibia (to mid-shin), its plateau dishes carved by the femur grown
+    by the femorotibial gap."""
     lg = leg_geometry(body)
-    t = body.t
-    tw, tl = t.vec("leg.tibial_tuberosity_size")
-    head = _tibial_head(body, lg)
-    shaft = _tibial_shaft(body, lg)
-    bone = sdf.union(head, shaft, k=HEAD_BLEND)
-    # tuberosity: an elongated bump on the front, its lower end fading into the anterior border
-    on = project_to_surface(bone, lg.tuberosity)[0]
-    r = tw / 2.0
-    tub = sdf.round_cone(on - 0.6 * r * ANT + 0.3 * tl * UP, on - 0.7 * r * ANT - 0.6 * tl * UP, r, 0.5 * r)
-    on_g = project_to_surface(bone, lg.gerdy)[0]
-    gerdy = sdf.sphere(on_g - 0.6 * 0.3 * tw * sdf.unit(on_g - lg.plateau_centre), 0.3 * tw)
-    bone = sdf.union(bone, tub, gerdy, k=BUMP_BLEND)
-    bone = rounded_cut(bone, lg.cut_z)
     hw, hd = lg.plateau_half
     lo = lg.plateau_centre - np.array([hw + 10, hd + 10, 15.0])
     hi = lg.plateau_centre + np.array([hw + 10, hd + 10, 30.0])
-    return carve(bone, femur_field(body), t.get("leg.femorotibial_gap"), lo, hi)
+    return carve(tibia_base_field(body), femur_field(body), body.t.get("leg.femorotibial_gap"), lo, hi)
 
 
 def tibia_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
     lg = leg_geometry(body)
     hw, hd = lg.plateau_half
     pc = lg.plateau_centre
-    return (np.array([pc[0] - hw - 8, pc[1] - hd - 10, lg.cut_z - 8]),
-            np.array([pc[0] + hw + 8, pc[1] + hd + 20, pc[2] + 15]))
+    return (np.array([pc[0] - hw - 8, pc[1] - hd - 12, lg.cut_z - 8]),
+            np.array([pc[0] + hw + 8, pc[1] + hd + 16, pc[2] + 20]))
 
 
 # ---------------------------------------------------------------- fibula
 
 @lru_cache(maxsize=8)
 def fibula_field(body: Body) -> sdf.Field:
+    """Head (with its apex, the styloid process, pointing up at the back and
+    outside), a narrow neck just below it, and a slender shaft; the head's
+    facet is fitted to the tibia's fibular facet (carved by the tibia grown by
+    the joint gap)."""
     lg = leg_geometry(body)
     t = body.t
     fr = lg.fibular_head_radius
     rs = t.get("leg.fibular_shaft_diameter") / 2.0
+    rn = t.get("leg.fibular_neck_diameter") / 2.0
     c = lg.fibular_head_centre
-    head = sdf.ellipsoid(c, (fr, 0.9 * fr, fr))
-    apex = sdf.round_cone(c, c + np.array([0.35 * fr, -0.2 * fr, 0.9 * fr]), 0.6 * fr, 0.3 * fr)  # styloid process
-    neck = c - 2.2 * fr * UP + np.array([-0.1 * fr, 0.05 * fr, 0.0])
+    head = sdf.ellipsoid(c, (fr, 0.9 * fr, 0.85 * fr))
+    apex = sdf.round_cone(c + 0.2 * fr * LAT, c + np.array([0.4 * fr, -0.35 * fr, 0.75 * fr]), 0.6 * fr, 0.3 * fr)
+    neck = c - 1.7 * fr * UP + np.array([-0.1 * fr, 0.05 * fr, 0.0])
     bottom = np.array([neck[0] - 0.15 * fr, neck[1] + 0.2 * fr, lg.cut_z - 5.0])
-    shaft = sdf.round_cone(neck, bottom, 0.75 * rs, rs)
     bone = sdf.union(head, apex, k=4.0)
-    bone = sdf.union(bone, sdf.round_cone(c, neck, 0.8 * fr, 0.75 * rs), shaft, k=8.0)
+    bone = sdf.union(bone, sdf.round_cone(c - 0.4 * fr * UP, neck, 0.7 * fr, rn), k=FIBULA_NECK_BLEND)
+    bone = sdf.union(bone, sdf.round_cone(neck, bottom, rn, rs), k=FIBULA_NECK_BLEND)
     bone = rounded_cut(bone, lg.cut_z)
     lo = c - 3 * fr
     hi = c + 3 * fr
@@ -212,27 +339,48 @@ def fibula_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------- patella
 
+def _flat(P: np.ndarray, y: float) -> np.ndarray:
+    """The points moved onto the coronal plane y (for outlines seen from the front)."""
+    Q = P.copy()
+    Q[:, 1] = y
+    return Q
+
+
 @lru_cache(maxsize=8)
 def patella_field(body: Body) -> sdf.Field:
-    """A rounded triangle, base up and apex down, thick, with its back shaped
-    to the femoral groove (carved by the femur grown by the cartilage gap)."""
+    """A rounded triangle seen from the front (broad base up, apex down), thick,
+    with a gently convex front and, behind, a vertical median ridge dividing the
+    articular surface into a larger, flatter lateral facet and a smaller, steeper
+    medial one; the lower quarter behind (the apex) is non-articular and thin. The
+    back is then fitted to the femoral groove (carved by the femur grown by the
+    cartilage gap)."""
     t = body.t
     lg = leg_geometry(body)
     h, w, th = (t.get(f"leg.patella_{k}") for k in ("height", "width", "thickness"))
+    a_lat, a_med = np.radians(t.vec("leg.patella_facet_angles"))
     C = lg.patella_centre
-    # the anterior body (front 0.52 th ahead of the centre) and the articular ridge behind
-    # (back 0.5 th behind it): together the table's thickness
-    front = C + 0.1 * th * ANT
-    upper = sdf.ellipsoid(front + 0.12 * h * UP, (w / 2.0, 0.42 * th, 0.38 * h))
-    r_apex = 0.12 * w
-    lower = sdf.round_cone(front + 0.05 * h * UP, front - (0.5 * h - r_apex) * UP, 0.3 * w, r_apex)
-    slab = lambda P: np.abs(P[:, 1] - front[1]) - 0.42 * th  # noqa: E731  front and back faces
-    body_ = sdf.union(upper, sdf.intersect(lower, slab, k=4.0), k=8.0)
-    # the median ridge of the articular surface, reaching into the groove
-    ridge = sdf.ellipsoid(C - 0.2 * th * ANT, (0.28 * w, 0.3 * th, 0.35 * h))
-    bone = sdf.union(body_, ridge, k=6.0)
+    # outline from the front: a broad rounded upper body and a tapering lower part
+    r_apex = PATELLA_APEX * w
+    upper = sdf.ellipsoid(C + 0.16 * h * UP, (0.5 * w, 0.5 * w, 0.34 * h))
+    lower = sdf.round_cone(C + 0.06 * h * UP, C - (0.5 * h - r_apex) * UP, 0.4 * w, r_apex)
+    outline = sdf.union(upper, lower, k=0.2 * w)
+    front_y = C[1] + (1.0 - PATELLA_RIDGE_DEPTH) * th
+    ridge_x = C[0] - t.get("leg.patella_ridge_medial_offset")
+    ridge_top, ridge_z = C[2] + 0.5 * h, C[2] + 0.1 * h
+
+    def f(P):
+        x, z = P[:, 0], P[:, 2]
+        d_out = outline(_flat(P, C[1]))
+        d_front = P[:, 1] - (front_y - (x - C[0]) ** 2 / (2.0 * PATELLA_FRONT_RADIUS * w))
+        # the back: deepest along the ridge, highest (most posterior) at mid-height
+        rel = (z - ridge_z) / (ridge_top - ridge_z)
+        depth = PATELLA_RIDGE_DEPTH * th * (0.35 + 0.65 * np.exp(-1.5 * rel * rel))
+        dx = x - ridge_x
+        rise = np.where(dx > 0, np.tan(a_lat) * dx, -np.tan(a_med) * dx)
+        d_back = (C[1] - depth + rise) - P[:, 1]
+        return sdf.smax(sdf.smax(d_out, d_front, PATELLA_EDGE), d_back * np.cos(a_med), PATELLA_EDGE)
     lo, hi = patella_bounds(body)
-    return carve(bone, femur_field(body), t.get("leg.patellofemoral_gap"), lo, hi)
+    return carve(f, femur_field(body), t.get("leg.patellofemoral_gap"), lo, hi)
 
 
 def patella_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
@@ -263,8 +411,23 @@ def gerdys_tubercle(body: Body) -> np.ndarray:
 
 def pes_anserinus(body: Body) -> np.ndarray:
     """Pes anserinus insertion (sartorius, gracilis, semitendinosus) on the
-    anteromedial tibia, right side."""
-    return _on(tibia_field(body), leg_geometry(body).pes_anserinus)
+    upper medial surface of the tibia (anteromedial), right side: where a
+    horizontal line from in front and inside, at the table's height, meets the bone."""
+    lg = leg_geometry(body)
+    start = lg.pes_anserinus + 60.0 * sdf.unit(np.array([-1.0, 0.6, 0.0]))
+    return ray_hit(tibia_field(body), start, lg.pes_anserinus - start)
+
+
+def ray_hit(field: sdf.Field, origin, direction, step: float = 0.2, length: float = 150.0) -> np.ndarray:
+    """The first point where a ray from `origin` enters a field (for landmarks
+    that are defined by the direction they are palpated from)."""
+    d = sdf.unit(np.asarray(direction, float))
+    ts = np.arange(0.0, length, step)
+    pts = np.asarray(origin, float) + ts[:, None] * d
+    inside = np.nonzero(field(pts) <= 0.0)[0]
+    if len(inside) == 0:
+        raise ValueError("the ray misses the structure")
+    return _on(field, pts[inside[0]])
 
 
 def knee_joint_line(body: Body, side: str) -> np.ndarray:
