@@ -90,9 +90,9 @@ def _entries(r: Recipe, mesh: Mesh, path: tuple, lms: dict, out: Path):
             for k, p, q in zip(keys, snapped, raw):
                 name, _, palpable, on_surface = lms[k]
                 lid = k if side == "midline" else f"{k}_{side}"
-                landmarks.append((Landmark(id=lid, name=name, structure=sid,
-                                           position=_round(p if on_surface else q),
-                                           on_surface=on_surface), palpable))
+                landmarks.append(Landmark(id=lid, name=name, structure=sid,
+                                          position=_round(p if on_surface else q),
+                                          on_surface=on_surface, palpable=palpable))
     return structures, landmarks
 
 
@@ -135,16 +135,16 @@ def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: fl
     if merge and manifest_path.exists():
         old = load_manifest(manifest_path)
         structures = {s.id: s for s in old.structures}
-        landmarks = {lm.id: (lm, lm.skin is not None) for lm in old.landmarks}
+        landmarks = {lm.id: lm for lm in old.landmarks}
     for rid in chosen:
         mesh, path, lms = results[rid]
         for s in structures_of(rid):
             structures.pop(s, None)
-        for lid in [k for k, (lm, _) in landmarks.items() if lm.structure in structures_of(rid)]:
+        for lid in [k for k, lm in landmarks.items() if lm.structure in structures_of(rid)]:
             landmarks.pop(lid)
         ss, ls = _entries(REGISTRY[rid], mesh, path, lms, out)
         structures.update({s.id: s for s in ss})
-        landmarks.update({lm.id: (lm, palp) for lm, palp in ls})
+        landmarks.update({lm.id: lm for lm in ls})
     landmarks = _project_to_skin(out, structures, landmarks)
     order = {rid: i for i, rid in enumerate(REGISTRY)}
     manifest = Manifest(
@@ -171,19 +171,17 @@ def _recipe_of(sid: str) -> str:
 def _project_to_skin(out: Path, structures: dict, landmarks: dict) -> dict[str, Landmark]:
     """Each palpable landmark also gets the nearest point of the skin."""
     skin_file = out / f"{SKIN_ID}.vtp"
-    if SKIN_ID not in structures or not skin_file.exists():
-        return {k: lm.model_copy(update={"skin": None}) for k, (lm, _) in landmarks.items()}
+    result = {k: lm.model_copy(update={"skin": None}) for k, lm in landmarks.items()}
+    palpable = [k for k, lm in landmarks.items() if lm.palpable]
+    if SKIN_ID not in structures or not skin_file.exists() or not palpable:
+        return result
     import pyvista as pv
 
     skin = pv.read(str(skin_file))
-    faces = skin.faces.reshape(-1, 4)[:, 1:]
-    mesh = Mesh(np.asarray(skin.points, float), faces)
-    keys = [k for k, (_, palp) in landmarks.items() if palp]
-    result = {k: lm.model_copy(update={"skin": None}) for k, (lm, palp) in landmarks.items() if not palp}
-    if keys:
-        pts = closest_on_surface(mesh, np.array([landmarks[k][0].position for k in keys]))
-        for k, p in zip(keys, pts):
-            result[k] = landmarks[k][0].model_copy(update={"skin": _round(p)})
+    mesh = Mesh(np.asarray(skin.points, float), skin.faces.reshape(-1, 4)[:, 1:])
+    pts = closest_on_surface(mesh, np.array([landmarks[k].position for k in palpable]))
+    for k, p in zip(palpable, pts):
+        result[k] = landmarks[k].model_copy(update={"skin": _round(p)})
     return result
 
 

@@ -149,7 +149,9 @@ class Landmark(BaseModel):
     name: str = Field(min_length=1)
     structure: str = Field(description="id of the structure whose surface carries it")
     position: Point
-    skin: Optional[Point] = Field(default=None, description="where it is palpated on the skin, if it can be")
+    palpable: bool = Field(default=False, description="can be felt through the skin")
+    skin: Optional[Point] = Field(default=None, description="where it is palpated on the skin "
+                                  "(palpable landmarks, once the atlas has a skin)")
     on_surface: bool = Field(default=True, description="False for a reference point that is not on "
                              "its structure's surface: the femoral head centre, the centre of the "
                              "acetabulum or of the obturator foramen")
