@@ -373,3 +373,15 @@ def test_the_worked_example_in_the_readme_loads(tmp_path, manifest):
     assert {"tp_example_point_right", "tp_example_point_left"} <= set(maps.points)
     assert maps.points["tp_example_point_left"].zones[0].zone == "zone_example_knee_left"
     assert maps.points["tp_example_point_left"].page == "tp_example_point"
+
+
+def test_a_depth_the_atlas_disagrees_with_is_reported_and_the_point_still_loads(tmp_path, manifest):
+    text = POINT.replace("depth_mm = [25, 50]", "depth_mm = [1, 2]").replace(
+        "needle_length_mm = [40, 60]", "needle_length_mm = [3, 4]")
+    maps, problems = load_trigger_maps(_write(tmp_path, text), manifest)
+    where = {p.where.split(":")[-1] for p in problems}
+    assert any(w.endswith("approach[0].depth_mm") for w in where), problems
+    assert any(w.endswith("approach[0].needle_length_mm") for w in where), problems
+    point = maps.points["tp_pectineus_right"]
+    assert len(point.approaches) == 1                     # still shown, with its atlas depth
+    assert point.approaches[0].depth > 2 and point.zones  # zones and page are unaffected

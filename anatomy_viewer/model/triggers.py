@@ -374,12 +374,9 @@ class _Resolver:
         if skin_point is None:
             self.problem(e, "palpate", f"{side} side: no skin found {s.palpate} of the point")
             return None
-        approaches = []
-        for i, a in enumerate(s.approach):
-            app = self.approach(e, i, a, pos, side)
-            if app is None:
-                return None
-            approaches.append(app)
+        # an approach that cannot be drawn on this atlas is reported and left out;
+        # the point itself (its zones and page) still loads
+        approaches = [app for i, a in enumerate(s.approach) if (app := self.approach(e, i, a, pos, side))]
         return TriggerPoint(id=f"{s.id}_{side}", base_id=s.id, name=s.name, side=side, muscles=tuple(muscles),
                             position=pos, skin_point=skin_point, zones=tuple(zones), page=s.page or s.id,
                             approaches=tuple(approaches), sources=s.sources, note=s.note, file=e.file)
@@ -403,14 +400,14 @@ class _Resolver:
             return None
         depth = float(np.linalg.norm(target - entry))
         lo, hi = a.depth_mm
+        # the atlas disagreeing with the stated depth is reported; the approach is
+        # still shown, with both the stated and the atlas depth
         if not lo - DEPTH_TOLERANCE_MM <= depth <= hi + DEPTH_TOLERANCE_MM:
             self.problem(e, f"{where}.depth_mm", f"{side} side: the target lies {depth:.0f} mm under the skin "
                                                  f"entry on this atlas, outside the stated {lo:g}-{hi:g} mm")
-            return None
         if a.needle_length_mm[1] < depth:
             self.problem(e, f"{where}.needle_length_mm", f"{side} side: needles up to "
                          f"{a.needle_length_mm[1]:g} mm cannot reach a target {depth:.0f} mm deep")
-            return None
         off_line = _segment_point_distance(entry, target, pos)
         if off_line > ON_LINE_MM:
             self.problem(e, f"{where}.target", f"{side} side: the needle line passes {off_line:.0f} mm from "
