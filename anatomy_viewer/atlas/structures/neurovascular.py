@@ -80,6 +80,13 @@ def flat_tube(points: np.ndarray, width: float, thickness: float, up=(0.0, 1.0, 
     return sdf.union(body_field, caps, k=thickness / 2.0), curve
 
 
+def vessel(body: Body, points, diameter_key: str, samples: int = TUBE_SAMPLES, spacing: float = 0.75) -> Part:
+    """A round vessel through points, its calibre from the table."""
+    r = body.t.get(f"neurovascular.{diameter_key}") / 2
+    field, curve = tube(np.vstack(points), r, samples)
+    return _part(field, curve, r + 4, spacing=spacing)
+
+
 def _part(field, curve, margin, spacing=0.75, **kw) -> Part:
     lo, hi = sdf.bounds_of(curve, margin)
     return Part(field, lo, hi, spacing=spacing, **kw)
@@ -104,40 +111,30 @@ def inguinal_ligament(body: Body) -> Part:
 @recipe("external_iliac_artery", name="External iliac artery", latin="Arteria iliaca externa",
         kind="artery", segment="pelvis", fma=18805, triangles=2500)
 def external_iliac_artery(body: Body) -> Part:
-    pts = np.vstack([body.t.vec("neurovascular.external_iliac_artery_path").reshape(-1, 3),
-                     femoral_artery_at_ligament(body)])
-    r = body.t.get("neurovascular.external_iliac_artery_diameter") / 2
-    field, curve = tube(pts, r)
-    return _part(field, curve, r + 4)
+    return vessel(body, [body.t.vec("neurovascular.external_iliac_artery_path").reshape(-1, 3),
+                         femoral_artery_at_ligament(body)], "external_iliac_artery_diameter")
 
 
 @recipe("femoral_artery", name="Femoral artery", latin="Arteria femoralis", kind="artery",
         segment="femur", synonyms=("Common femoral artery", "Superficial femoral artery"), fma=70248,
         triangles=4000)
 def femoral_artery(body: Body) -> Part:
-    pts = np.vstack([femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")])
-    r = body.t.get("neurovascular.femoral_artery_diameter") / 2
-    field, curve = tube(pts, r)
-    return _part(field, curve, r + 4)
+    return vessel(body, [femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")],
+                  "femoral_artery_diameter")
 
 
 @recipe("external_iliac_vein", name="External iliac vein", latin="Vena iliaca externa", kind="vein",
         segment="pelvis", fma=18884, triangles=2500)
 def external_iliac_vein(body: Body) -> Part:
-    pts = np.vstack([body.t.vec("neurovascular.external_iliac_vein_path").reshape(-1, 3),
-                     femoral_vein_at_ligament(body)])
-    r = body.t.get("neurovascular.external_iliac_vein_diameter") / 2
-    field, curve = tube(pts, r)
-    return _part(field, curve, r + 4)
+    return vessel(body, [body.t.vec("neurovascular.external_iliac_vein_path").reshape(-1, 3),
+                         femoral_vein_at_ligament(body)], "external_iliac_vein_diameter")
 
 
 @recipe("femoral_vein", name="Femoral vein", latin="Vena femoralis", kind="vein", segment="femur",
         synonyms=("Common femoral vein",), fma=21193, triangles=4000)
 def femoral_vein(body: Body) -> Part:
-    pts = np.vstack([femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")])
-    r = body.t.get("neurovascular.femoral_vein_diameter") / 2
-    field, curve = tube(pts, r)
-    return _part(field, curve, r + 4)
+    return vessel(body, [femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")],
+                  "femoral_vein_diameter")
 
 
 @recipe("great_saphenous_vein", name="Great saphenous vein", latin="Vena saphena magna", kind="vein",
@@ -146,10 +143,8 @@ def great_saphenous_vein(body: Body) -> Part:
     t = body.t
     junction = femoral_vein_at_ligament(body) + np.array(
         [0.0, 0.0, -t.get("neurovascular.saphenous_junction_below_ligament")])
-    pts = np.vstack([junction, t.vec("neurovascular.great_saphenous_path").reshape(-1, 3)])
-    r = t.get("neurovascular.great_saphenous_diameter") / 2
-    field, curve = tube(pts, r, samples=400)
-    return _part(field, curve, r + 4, spacing=0.6)
+    return vessel(body, [junction, t.vec("neurovascular.great_saphenous_path").reshape(-1, 3)],
+                  "great_saphenous_diameter", samples=400, spacing=0.6)
 
 
 @recipe("femoral_nerve", name="Femoral nerve", latin="Nervus femoralis", kind="nerve", segment="pelvis",
