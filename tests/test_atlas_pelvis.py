@@ -384,3 +384,42 @@ def test_s1_superior_articular_processes_meet_l5_across_the_facet_joint(manifest
             sacral_face, l5_face = t[in_sacrum].max(), t[in_l5].min()
             assert not (in_sacrum & in_l5).any()
             assert 0.8 <= l5_face - sacral_face <= 4.0, f"joint space {l5_face - sacral_face:.1f} mm"
+
+
+def _chord_inside(mesh: pv.PolyData, start, direction, reach: float) -> float:
+    """Length (mm) of bone met along a segment: sampled every 0.25 mm."""
+    t = np.arange(0.0, reach, 0.25)
+    pts = np.asarray(start) + np.outer(t, direction)
+    return float((_distance(mesh, pts) < 0).sum() * 0.25)
+
+
+def test_the_ischiopubic_ramus_is_a_flat_bar(meshes, body):
+    """Below the obturator foramen the ramus is broad in the foramen's plane
+    and thin across it, not a round rod."""
+    r = meshes["hip_bone_right"]
+    of = g.obturator_foramen(body)
+    low = of.centre - of.long_axis * of.half_length
+    width = _chord_inside(r, of.centre - of.long_axis * (of.half_length - 6.0), -of.long_axis, 45.0)
+    hit = _first_hit(r, of.centre, -of.long_axis)
+    centre = of.centre - of.long_axis * (hit + width / 2.0) if hit is not None else low
+    thickness = _chord_inside(r, centre - of.normal * 25.0, of.normal, 50.0)
+    assert 0.0 < thickness < 0.6 * width, f"ramus {width:.0f} mm wide, {thickness:.0f} mm thick"
+
+
+def test_asis_and_aiis_share_one_border_with_a_notch(manifest, meshes):
+    """The anterior border runs from the ASIS down to the AIIS as one edge of
+    bone, set back between them (the notch below the ASIS)."""
+    r = meshes["hip_bone_right"]
+    asis, aiis = _lm(manifest, "asis_right"), _lm(manifest, "aiis_right")
+    mid = 0.5 * (asis + aiis)
+    # bone all along the border, a little behind the chord ...
+    back = np.array([0.0, -1.0, 0.0])
+    depths = []
+    for f in np.linspace(0.15, 0.85, 8):
+        p = asis + f * (aiis - asis)
+        hit = _first_hit(r, p + 30.0 * -back, back, reach=80.0)
+        assert hit is not None, "a gap in the anterior border"
+        depths.append(hit - 30.0)
+    # ... deepest in its middle: the notch
+    assert max(depths[2:6]) >= 4.0 and max(depths[2:6]) > depths[0] and max(depths[2:6]) > depths[-1]
+    assert _first_hit(r, mid + 30.0 * -back, back, reach=80.0) is not None

@@ -26,6 +26,7 @@ from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone
 from . import pelvis_geometry as g
 
 BLEND = 6.0  # fillet between the parts (mm)
+PUBIC_FACE_CUT = 8.0  # how far the ovoid pubic body reaches past the symphyseal plane before it is cut flat (mm)
 
 
 def _arclen_param(curve: np.ndarray) -> np.ndarray:
@@ -222,7 +223,10 @@ def _pubis_parts(body: Body):
     h_sr, d_sr = body.t.vec("pelvis.superior_ramus_thickness")
     R = np.column_stack([g.X, -sy.back, -sy.down])
     centre = sy.centre + g.X * (sy.gap / 2.0 + width / 2.0)
-    pubic_body = box(centre, (width / 2.0, sy.depth / 2.0, sy.height / 2.0), R, round_r=0.45 * sy.depth)
+    # an ovoid body, wider than it is deep, flattened medially by the cut at the
+    # symphysis (hip_bone_field) into an oval symphyseal face
+    pubic_body = ellipsoid(centre - g.X * PUBIC_FACE_CUT / 2.0,
+                           (width / 2.0 + PUBIC_FACE_CUT, sy.depth / 2.0 + 1.0, sy.height / 2.0 + 3.0), R)
     tub = g.pubic_tubercle(body)
     emin = g.iliopubic_eminence(body)
     start = tub + sy.back * (d_sr / 2.0) + sy.down * (h_sr / 2.0) - g.X * 6.0
@@ -244,8 +248,10 @@ def _obturator_ring(body: Body) -> Field:
     R = np.column_stack([of.long_axis, of.short_axis, of.normal])
     # angle 0 = top (long axis), +90 deg = short axis direction (lateral-posterior)
     ang = np.radians([0, 60, 120, 180, 240, 300, 360])
-    width = np.array([1.2, 1.8, 1.4, 1.0, 1.3, 1.1, 1.2]) * w_in
-    thick = np.array([1.5, 2.2, 1.6, 1.0, 1.7, 1.4, 1.5]) * t_in
+    # the rami are flat bars: broad in the plane of the foramen, thin across it,
+    # thickest where the ring meets the ischial body (60 deg) and the pubis (300 deg)
+    width = np.array([1.2, 1.8, 1.6, 1.4, 1.5, 1.1, 1.2]) * w_in
+    thick = np.array([1.5, 2.2, 1.2, 0.8, 1.0, 1.4, 1.5]) * t_in
 
     def f(P):
         Q = (P - of.centre) @ R
@@ -292,6 +298,22 @@ def _quadrilateral_plate(body: Body) -> Field:
     pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None]).reshape(-1, 3)
     pts = pts + g.X * t / 2.0
     return sphere_sweep(pts, t / 2.0 + 1.0)
+
+
+def anterior_border(body: Body) -> Field:
+    """The anterior border of the ilium as one rounded edge: thick at the ASIS
+    above and the AIIS below, thinner in the notch between them (the wing's
+    mid-surface edge, which bows back by the notch depth)."""
+    v = np.linspace(0.0, 1.0, 60)
+    edge, _, half = wing_mid_surface(body, [0.0, 0.03], v)
+    inward = unit(edge[1] - edge[0])
+    spine_asis = 0.5 * body.t.get("pelvis.iliac_crest_thickness_anterior")
+    spine_aiis = 0.5 * _bottom_thickness(body, 0.0)
+    notch_r = 0.35 * spine_asis
+    r = notch_r + (spine_asis - notch_r) * np.exp(-((1 - v) / 0.14) ** 2) \
+        + (spine_aiis - notch_r) * np.exp(-(v / 0.14) ** 2)
+    centres = edge[0] + inward * (r - half[0])[:, None]
+    return sphere_sweep(spline(centres[::4], 120), np.interp(np.linspace(0, 1, 120), v, r))
 
 
 def bounded(field: Field, lo, hi, margin: float = BLEND + 6.0) -> Field:
@@ -389,8 +411,7 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
         "brim": (_brim_ridge(body), *_box_of(np.vstack([g.arcuate_line(body), g.pecten_pubis(body)]), 12.0)),
         "quadrilateral": (_quadrilateral_plate(body), *_box_of(
             np.vstack([g.arcuate_line(body), [g.ischial_spine(body), of.centre]]), 20.0)),
-        "aiis": (ellipsoid(aiis + unit(body.hjc - aiis) * 5.0, (8.0, 7.0, 9.0)), aiis - 12, aiis + 12),
-        "asis": (sphere(asis + unit(body.hjc + g.Z * 40 - asis) * 6.0, 6.5), asis - 12, asis + 12),
+        "anterior_border": (anterior_border(body), *_box_of([asis, aiis], 20.0)),
     }
 
 
