@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         configure(self.plotter)
         self.setCentralWidget(self.plotter)
         self.scene = AtlasScene(self.plotter, self.atlas, content.meshes, self.display, self.selection,
-                                request_render=self.render, overlay_meshes=trigger_marker_meshes(self.maps),
+                                request_render=self.request_frame, overlay_meshes=trigger_marker_meshes(self.maps),
                                 referral=lambda item_id, muscle: referral_weights(self.maps, item_id, muscle))
         self.orientation_marker = add_orientation_marker(self.plotter)
         remove_vtk_key_bindings(self.plotter.iren.interactor)
@@ -280,6 +280,12 @@ class MainWindow(QMainWindow):
     def render(self) -> None:
         if not self._closed:
             self.plotter.render()
+
+    def request_frame(self) -> None:
+        """Redraw at the next paint, once: the widget's paint renders the scene
+        itself, so a direct render() before it would draw every change twice."""
+        if not self._closed:
+            self.plotter.update()
 
     def _frame_bounds(self):
         return self.scene.bounds() or self.scene.all_bounds()
