@@ -12,6 +12,7 @@ from .bench_probe import PICK_REPEATS, first_frame, frame, gl_renderer, orbit, p
 
 MUSCLE_PREFERENCE = ("psoas_major_right", "iliacus_right", "rectus_femoris_right", "sartorius_right")
 WAIT_LIMIT_S = 10.0
+POLL_S = 0.0005        # spinning processEvents() without a pause trips a refcount bug in PySide6
 
 
 def _open_window(args):
@@ -63,22 +64,38 @@ def _find_target(window, candidates):
 
 def _click(qapp, window, spot, done) -> float:
     """ms from a synthesised left click at display `spot` until `done()` holds
-    and the frame showing it has been rendered."""
+    and the widget has put a frame made after the click on the screen."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
     ratio = window.plotter.devicePixelRatioF()
     height = window.plotter.height()
     pos = QPoint(round(spot[0] / ratio), round(height - spot[1] / ratio))
+    swapped = []
+
+    def on_swap():
+        swapped.append(True)
+    window.plotter.frameSwapped.connect(on_swap)
     t0 = time.perf_counter()
     QTest.mouseClick(window.plotter, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
     end = t0 + WAIT_LIMIT_S
-    while not done():
+    while not (done() and swapped):
         if time.perf_counter() > end:
-            raise RuntimeError("the click did not select the target")
+            raise RuntimeError("the click did not select the target, or no frame was shown")
         qapp.processEvents()
-    window.plotter.ren_win.WaitForCompletion()   # the app renders on selection; let it finish
-    return (time.perf_counter() - t0) * 1000.0
+        time.sleep(POLL_S)
+    window.plotter.ren_win.WaitForCompletion()
+    elapsed = (time.perf_counter() - t0) * 1000.0
+    window.plotter.frameSwapped.disconnect(on_swap)
+    return elapsed
+
+
+def _settle(qapp, window, seconds: float = 0.3) -> None:
+    """Draw the current state and let pending paints run, so a click starts from rest."""
+    from PySide6.QtTest import QTest
+
+    frame(window.plotter)
+    QTest.qWait(round(seconds * 1000))
 
 
 def _measure_clicks(qapp, window, item_id, view, spot, extra_done=lambda: True) -> list[float]:
@@ -86,7 +103,7 @@ def _measure_clicks(qapp, window, item_id, view, spot, extra_done=lambda: True) 
     times = []
     for _ in range(PICK_REPEATS):
         window.selection.clear()
-        frame(window.plotter)
+        _settle(qapp, window)
         times.append(_click(qapp, window, spot, lambda: window.selection.current == item_id
                             and window.guide_panel.shown_id == item_id
                             and window.scene.overlay.outline.GetVisibility() and extra_done()))
@@ -107,19 +124,28 @@ def _hover_ms(window, spot, repeats: int = 20) -> float:
     return (time.perf_counter() - t0) * 1000.0 / repeats
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024.0
+
+
 def run_app_probe(args) -> dict:
     qapp, window = _open_window(args)
-    out = {"cold_start_s": first_frame(qapp, window, window.plotter, args.launched)}
+    rss = {"window_built": _rss_mb()}
+    out = {"cold_start_s": first_frame(qapp, window, window.plotter, args.launched), "rss_mb_after": rss}
+    rss["first_frame"] = _rss_mb()
     out["view_px"] = list(window.plotter.ren_win.GetSize())
     out["window_px"] = [window.width(), window.height()]
     out["gl_renderer"] = gl_renderer(window.plotter.ren_win)
-    out["problems"] = [str(p) for p in window.messages.problems]
+    out["problems"] = len(window.messages.problems)
     out.update(scene_counts([window.plotter.renderer, window.scene.overlay.renderer]))
     out["hidden_items"] = sorted(i for i in window.scene.actors if not window.scene.is_shown(i))
     out["orbit_ms"] = orbit(window.plotter, args.frames)
+    rss["orbit"] = _rss_mb()
     window.display.set_xray(True)
     out["xray_orbit_ms"] = orbit(window.plotter, args.frames)
     window.display.set_xray(False)
+    rss["xray_orbit"] = _rss_mb()
 
     muscles = [m for m in MUSCLE_PREFERENCE if m in window.scene.actors]
     muscles += sorted(i for i in window.scene.actors if window.atlas[i].layer.name == "muscles")
@@ -135,6 +161,7 @@ def run_app_probe(args) -> dict:
         out["trigger_ms"] = _measure_clicks(qapp, window, tp, view, spot,
                                             extra_done=lambda: _skin_painted(window) or not out["skin"])
         out["zones_painted"] = out["skin"]
+    rss["clicks"] = _rss_mb()
     if spot:
         out["hover_pick_ms"] = _hover_ms(window, spot)
     out["peak_rss_mb"] = peak_rss_mb()
