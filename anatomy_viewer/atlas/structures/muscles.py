@@ -5,7 +5,10 @@ points and insertion (muscles_attachments.py), a cross-section profile along
 it (fusiform, strap) or a lofted sheet (fan, flat, triangular muscles), all
 as unions of spheres (muscles_shape.py). The belly is scaled until the mesh
 encloses the Handsfield 2014 volume for the reference body, and the shape is
-pushed off, then cut clear of, the bones that exist in the registry.
+pushed off, then cut clear of, the bones (muscles_bones.py: the committed bone
+meshes as a fast signed distance). Attachment points come from the bone
+recipes' geometry helpers (muscles_attachments.py); iliacus is laid on the
+pelvis helpers' iliac fossa surface.
 
 For other recipes and the trigger-point maps:
 
@@ -21,17 +24,18 @@ import numpy as np
 
 from .. import sdf
 from ..body import LUMBAR_LEVELS, Body
-from ..recipes import REGISTRY, Part, load_all, part_of, recipe
+from ..recipes import Part, recipe
+from . import limb_femur as lf
+from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
+from .muscles_bones import bone_obstacle
 from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param,
-                            push_clear, ramp, sampled, sheet, tube, union_fields)
+                            push_clear, ramp, sheet, tube)
 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
-PATH_POINTS = 16       # points stored as the manifest path
+PATH_POINTS = 32       # points stored as the manifest path
 VOLUME_SPACING = 2.0   # mm, grid used to measure volumes while sizing
-BONE_GRID_SPACING = 1.5  # mm, grid on which the bones near a muscle are sampled once
-BONE_GRID_MARGIN = 30.0  # mm around the muscle's first guess
 
 VERTEBRAE = tuple(f"vertebra_{lv}" for lv in reversed(LUMBAR_LEVELS))
 DISCS = ("disc_t12_l1", "disc_l1_l2", "disc_l2_l3", "disc_l3_l4", "disc_l4_l5", "disc_l5_s1")
@@ -96,15 +100,6 @@ def _split(muscle_id: str) -> tuple[str, bool]:
     return muscle_id, False
 
 
-# ---------------------------------------------------------------- bone
-
-def bone_field(body: Body, ids) -> sdf.Field | None:
-    """Union of the fields of those bones (right side or midline) that exist in
-    the registry; None while none of them does."""
-    load_all()
-    return union_fields([part_of(body, b).field for b in ids if b in REGISTRY])
-
-
 # ---------------------------------------------------------------- building
 
 @dataclass
@@ -131,14 +126,12 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
            bones, power: float = 2.0, start: float = 1.0) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones."""
-    obstacle = bone_field(body, bones)
-    if obstacle is not None:
-        lo, hi = shape(start)[0].bounds(BONE_GRID_MARGIN)
-        obstacle = sampled(obstacle, lo, hi, BONE_GRID_SPACING)
+    obstacle = bone_obstacle(body, bones)
 
     def make(s):
         cloud, line = shape(s)
         centres = push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP)
+        line = CentreLine(follow(line.points, cloud.centres, centres))
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
         return clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND), lo, hi, line
@@ -149,8 +142,20 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         target = handsfield_volume(body, muscle)
     s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, start=start, power=power)
     f, lo, hi, line = make(s)
-    line = CentreLine(push_clear(line.points, np.zeros(len(line.points)), obstacle, BONE_GAP))
     return Built(f, lo, hi, line, s, target)
+
+
+def follow(points: np.ndarray, before: np.ndarray, after: np.ndarray, k: int = 6) -> np.ndarray:
+    """Move path points as the sphere centres nearest to them were moved when
+    the spheres were pushed off bone (`before` -> `after`), so the path stays
+    inside the muscle."""
+    from scipy.spatial import cKDTree
+
+    dist, idx = cKDTree(before).query(points, k=min(k, len(before)))
+    w = 1.0 / (np.atleast_2d(dist.T).T + 0.5)
+    idx = np.atleast_2d(idx.T).T
+    shift = np.einsum("nk,nkj->nj", w / w.sum(axis=1, keepdims=True), (after - before)[idx])
+    return points + shift
 
 
 def _part(body: Body, muscle: str, spacing: float) -> Part:
@@ -272,44 +277,80 @@ def _iliopsoas_tendon_line(body: Body, start: np.ndarray) -> np.ndarray:
     t, a = body.t, attachments(body)
     return np.vstack([start, body.hjc + t.vec("muscles.iliopsoas_front_of_head_from_hjc") + [6.0, 0, 0],
                       body.hjc + t.vec("muscles.iliopsoas_below_neck_from_hjc") + [5.0, 0, 0],
-                      a.lesser_trochanter + [2.0, 0.0, -4.0]])
+                      a.lesser_trochanter + [0.0, 4.0, -4.0]])
+
+
+FOSSA_SAMPLES = 30     # fossa columns sampled from the front (ASIS) to the sacroiliac region
+FOSSA_FIBRES = 20      # of which the front ones carry fibres (interpolated between for the sheet)
+FOSSA_ROWS = 10        # fossa points along each fibre, crest to brim
+FIBRE_STATIONS = 120   # stations along each fibre
+
+
+def _grid_surface(F: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """surface(u, v) by bilinear interpolation of a (fibres, stations, 3) grid."""
+    from scipy.ndimage import map_coordinates
+
+    nu, nv = F.shape[:2]
+
+    def surface(u, v):
+        idx = np.vstack([np.asarray(u) * (nu - 1), np.asarray(v) * (nv - 1)])
+        return np.column_stack([map_coordinates(F[..., k], idx, order=1, mode="nearest") for k in range(3)])
+    return surface
 
 
 def _iliacus(body: Body) -> Built:
-    t, a = body.t, attachments(body)
-    crest = a.crest_curve
-    inset = t.get("muscles.iliacus_crest_inset")
-    # inner lip: from just behind the ASIS to the last crest control before the PSIS
-    back = int(np.argmin(np.linalg.norm(crest - a.iliac_crest[-2], axis=1)))
-    lip = crest[8:back:10] + [-inset, 0.0, -inset * 0.5]
-    origin_pts = np.vstack([lip, body.hjc + t.vec("muscles.iliacus_ala_from_hjc")])
-    origin = polyline_param(origin_pts)
+    """A fan laid on the iliac fossa: fibres from the inner lip of the crest and
+    the upper fossa run down over the fossa (lifted off it by their own half
+    thickness) and converge over the brim onto the tendon in front of the hip,
+    lateral to the psoas tendon, which carries them to the lesser trochanter."""
+    t = body.t
+    pts, nrm = pg.iliac_fossa_surface(body, FOSSA_SAMPLES, FOSSA_ROWS)
+    # keep the fossa proper: its back part (towards the auricular surface) is the sacroiliac region
+    keep = FOSSA_FIBRES
+    pts = pts.reshape(FOSSA_SAMPLES, FOSSA_ROWS, 3)[:keep, ::-1]   # each fibre from the crest down to the brim
+    nrm = nrm.reshape(FOSSA_SAMPLES, FOSSA_ROWS, 3)[:keep, ::-1]
     tendon = body.hjc + t.vec("muscles.iliacus_tendon_from_hjc")
-    depth = t.get("muscles.iliacus_origin_depth")
     r_tendon = t.get("muscles.psoas_tendon_radius")
-    # the fibres converge on a short line at the tendon, spread front to back
-    ins = polyline_param([tendon + [4.0, 6.0, 4.0], tendon, tendon + [-4.0, -8.0, -2.0]])
-
-    def middle(u):
-        o, i = origin(u), ins(u)
-        # along the fossa: lateral (into the fossa) of the straight fibre
-        return 0.5 * (o + i) + [t.get("pelvis.iliac_fossa_depth") * 0.5, 0.0, 0.0]
-
-    surface = loft(origin, ins, middle)
+    origin_part = t.get("muscles.iliacus_origin_depth")
+    uu = np.linspace(0.0, 1.0, FOSSA_FIBRES)
+    # the fibres converge on a short line at the tendon, front (u = 0) to back
+    ins = tendon + np.outer(uu - 0.5, [-6.0, -12.0, -4.0])
     tendon_pts = _iliopsoas_tendon_line(body, tendon)
     tline = CentreLine.through(tendon_pts)
+    fossa_v = np.linspace(0.0, 1.0, FOSSA_ROWS)            # 0 at the crest, 1 at the brim, along the fossa
+    fossa_end = 0.7                                          # fraction of each fibre spent on the fossa
+
+    def half_thickness(u, w, half):
+        """w: 0 at the crest ... fossa_end at the brim ... 1 at the tendon."""
+        edge = 0.4 + 0.6 * np.sin(np.pi * u) ** 0.7
+        along = ramp(w, [0.0, fossa_end * (1.0 - origin_part), fossa_end, 0.85, 1.0], [0.35, 0.8, 1.0, 0.8, 0.0])
+        return np.maximum(r_tendon * 0.8, half * edge * along)
 
     def shape(s):
         half = s * t.get("muscles.iliacus_thickness") / 2.0
-
-        def thickness(u, v):
-            edge = 0.45 + 0.55 * np.sin(np.pi * u)
-            along = ramp(v, [0.0, 1.0 - depth, 0.55, 0.85, 1.0], [0.5, 0.85, 1.0, 0.8, 0.0])
-            return np.maximum(r_tendon * 0.8, half * edge * along)
-        fan = sheet(surface, thickness, 150.0, 140.0, min_half_thickness=r_tendon)
+        F = np.empty((FOSSA_FIBRES, FIBRE_STATIONS, 3))
+        for i in range(FOSSA_FIBRES):
+            h = half_thickness(np.full(FOSSA_ROWS, uu[i]), fossa_v * fossa_end, half)
+            on = pts[i] + nrm[i] * (h + BONE_GAP)[:, None]
+            # over the brim: forward along it, still lifted off the bone by the half thickness
+            lift = nrm[i, -1] * (h[-1] + BONE_GAP)
+            over_brim = [pts[i, -1] + (ins[i] - pts[i, -1]) * f + lift * (1.0 - f) for f in (0.35, 0.65)]
+            line = CentreLine.through(np.vstack([on, over_brim, ins[i]]))
+            # stations: the fossa part spread over [0, fossa_end] of the fibre
+            arc = line.t
+            fossa_arc = arc[np.argmin(np.linalg.norm(line.points - on[-1], axis=1))]
+            w = np.linspace(0.0, 1.0, FIBRE_STATIONS)
+            along = np.where(w <= fossa_end, w / fossa_end * fossa_arc,
+                             fossa_arc + (w - fossa_end) / (1.0 - fossa_end) * (1.0 - fossa_arc))
+            F[i] = line.at(along)
+        surface = _grid_surface(F)
+        width = float(np.linalg.norm(F[0, 0] - F[-1, 0]))
+        length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
+        fan = sheet(surface, lambda u, v: half_thickness(u, v, half), width, length,
+                    min_half_thickness=r_tendon * 0.8)
         ten = tube(tline, r_tendon * 1.4, r_tendon * 1.1)
-        central = CentreLine.through(np.vstack([surface(np.array([0.5, 0.5, 0.5]), np.array([0.0, 0.5, 0.95])),
-                                                tendon_pts[1:]]))
+        mid = F[FOSSA_FIBRES // 2]
+        central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
         return fan + ten, central
 
     return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0)
@@ -318,20 +359,25 @@ def _iliacus(body: Body) -> Built:
 # ---------------------------------------------------------------- rectus femoris
 
 def _rectus_femoris(body: Body) -> Built:
+    """Fusiform: the straight head from the AIIS and the reflected head from the
+    groove above the acetabulum join in front of the hip; the belly runs down
+    the front of the thigh over the vasti to the quadriceps tendon at the base
+    of the patella."""
     t, a = body.t, attachments(body)
     over = t.get("muscles.rf_over_shaft")
-    shaft = [a.shaft_centre(f) + [0.0, over, 0.0] for f in (0.05, 0.35, 0.65, 0.92)]
-    controls = np.vstack([a.aiis + [0.0, 0.0, -4.0],
-                          body.hjc + [a.aiis[0] - body.hjc[0] + 4.0, body.hjc[1] + 34.0, -30.0],
-                          shaft, a.patella_base + [0.0, -4.0, 4.0]])
+    shaft = [a.shaft_centre(f) + [0.0, over, 0.0] for f in (0.05, 0.33, 0.6, 0.8)]
+    r_tendon = t.get("muscles.psoas_tendon_radius")
+    front_of_hip = body.hjc + t.vec("muscles.rf_front_of_hip_from_hjc")
+    controls = np.vstack([a.aiis + [0.0, r_tendon * 0.5, -r_tendon * 0.5], front_of_hip,
+                          shaft, a.patella_base + [0.0, -r_tendon * 0.5, r_tendon]])
     line = CentreLine.through(controls)
     L = line.length
     f_tendon = t.get("muscles.rf_tendon_fraction")
     f_distal = 1.0 - t.get("muscles.rf_distal_tendon_length") / L
     ratio = t.get("muscles.rf_width_ratio")
-    r_tendon = t.get("muscles.psoas_tendon_radius")
-    reflected = CentreLine.through([a.aiis + (body.hjc + t.vec("muscles.rf_reflected_head_from_hjc") - a.aiis) * 1.0,
-                                    line.at(0.06) + [4.0, -6.0, 0.0], line.at(0.12)])
+    reflected = CentreLine.through([a.acetabular_rim_superior + [0.0, 0.0, r_tendon * 0.5],
+                                    0.5 * (a.acetabular_rim_superior + line.at(0.06)) + [2.0, 6.0, 2.0],
+                                    line.at(0.09)])
 
     def shape(s):
         bpk = s * 12.0
@@ -343,46 +389,83 @@ def _rectus_femoris(body: Body) -> Built:
         head = tube(reflected, r_tendon * 0.7, r_tendon * 0.7)
         return tube(line, aw, b) + head, line
 
-    return _sized(body, "rectus_femoris", shape, PELVIS + FEMUR)
+    return _sized(body, "rectus_femoris", shape, PELVIS + FEMUR + ("patella",))
 
 
 # ---------------------------------------------------------------- sartorius
 
 def _sartorius(body: Body) -> Built:
+    """A strap spiralling from the ASIS across the front of the thigh, behind the
+    medial epicondyle, forward to the pes anserinus."""
     t, a = body.t, attachments(body)
     width, thick = t.vec("muscles.sartorius_size")
     via = body.hjc + t.vec("muscles.sartorius_path_from_hjc").reshape(-1, 3)
-    controls = np.vstack([body.asis + [-3.0, -2.0, -6.0], via,
-                          body.knee_centre + t.vec("muscles.sartorius_behind_medial_condyle_from_knee"),
-                          a.pes_anserinus + [2.0, 2.0, 0.0]])
+    controls = np.vstack([body.asis + [-2.0, thick * 0.3, -thick * 0.6], via,
+                          lf.medial_epicondyle(body) + t.vec("muscles.sartorius_behind_medial_epicondyle"),
+                          a.pes_anserinus + [-thick * 0.3, thick * 0.3, 0.0]])
     line = CentreLine.through(controls)
-    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(z))
+    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2] + 40.0)))
     W = _surface_width_dirs(line, axis)
 
     def shape(s):
         kt = [0.0, 0.06, 0.15, 0.85, 0.93, 1.0]
-        b = ramp(line.t, kt, [0.25, 0.7, 1.0, 1.0, 0.6, 0.25]) * s * thick / 2.0
+        b = ramp(line.t, kt, [0.3, 0.7, 1.0, 1.0, 0.7, 0.5]) * s * thick / 2.0
         aw = ramp(line.t, kt, [0.35, 0.8, 1.0, 1.0, 0.8, 0.5]) * s * width / 2.0
         return tube(line, np.maximum(aw, b), b, W), line
 
     return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",))
 
 
+# ---------------------------------------------------------------- iliotibial tract
+
+def _itt_line(body: Body) -> CentreLine:
+    t, a = body.t, attachments(body)
+    gt = a.greater_trochanter_lateral
+    clear = t.get("muscles.tfl_clearance_gt")
+    over = t.get("muscles.itt_over_vastus")
+    thigh = [a.shaft_centre(f) + [over, -4.0, 0.0] for f in (0.25, 0.6, 0.9)]
+    return CentreLine.through(np.vstack([a.iliac_tubercle + [4.0, -6.0, -8.0], gt + [clear * 0.6, -6.0, 0.0],
+                                         thigh, a.gerdys_tubercle + [2.0, 0.0, 0.0]]))
+
+
+def _iliotibial_tract(body: Body) -> Built:
+    t, a = body.t, attachments(body)
+    width, thick, distal = t.vec("muscles.itt_size")
+    line = _itt_line(body)
+    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2])))
+    W = _surface_width_dirs(line, axis)
+    aw = ramp(line.t, [0.0, 0.15, 0.8, 1.0], [0.9 * width / 2, width / 2, width / 2 * 0.8, distal / 2])
+    b = np.full(len(line.points), thick / 2.0)
+    cloud = tube(line, aw, b, W)
+    obstacle = bone_obstacle(body, PELVIS + FEMUR + ("tibia",))
+    pushed = push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP)
+    line = CentreLine(follow(line.points, cloud.centres, pushed))
+    cloud = SphereCloud(pushed, cloud.radii)
+    lo, hi = cloud.bounds()
+    return Built(clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND), lo, hi, line, 1.0)
+
+
 # ---------------------------------------------------------------- tensor fasciae latae
 
 def _tfl(body: Body) -> Built:
+    """From the ASIS and the front of the outer lip of the crest, down in front of
+    the greater trochanter, ending in the iliotibial tract (its distal end
+    overlaps the tract, as the muscle inserts between the tract's layers)."""
     t, a = body.t, attachments(body)
     length, width, thick = t.vec("muscles.tfl_size")
-    crest = a.crest_curve
-    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(crest, axis=0), axis=1))]
-    behind = crest[int(np.searchsorted(along, t.get("muscles.tfl_origin_along_crest")))]
-    origin = 0.5 * (body.asis + behind) + [thick * 0.5, 0.0, -thick * 0.3]
+    _, outer = a.crest_lips(300)
+    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(outer, axis=0), axis=1))]
+    behind = outer[int(np.searchsorted(along, t.get("muscles.tfl_origin_along_crest")))]
+    lateral = pg.wing_normal(body)
+    origin = 0.5 * (body.asis + behind) + lateral * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
     gt = a.greater_trochanter_lateral
     clear = t.get("muscles.tfl_clearance_gt")
-    front_of_gt = np.array([gt[0] - 2.0, gt[1] + 2.0 * clear + width * 0.5, gt[2]]) + [0.0, 0.0, 0.0]
-    direction = sdf.unit(front_of_gt - origin)
-    end = origin + direction * length
-    end[0] = max(end[0], gt[0] + clear * 0.3)
+    front_of_gt = gt + [clear * 0.3, clear + width * 0.5, 0.0]
+    # the end: the point of the tract's centre line one belly length from the origin
+    itt = _itt_line(body).points
+    dist = np.linalg.norm(itt - origin, axis=1)
+    below = itt[:, 2] < front_of_gt[2]
+    end = itt[below][np.argmin(np.abs(dist[below] - length))]
     line = CentreLine.through([origin, front_of_gt, end])
     axis = lambda z: np.tile(body.hjc + [0.0, -10.0, 0.0], (len(np.atleast_1d(z)), 1))
     W = _surface_width_dirs(line, axis)
@@ -396,49 +479,20 @@ def _tfl(body: Body) -> Built:
     return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR)
 
 
-# ---------------------------------------------------------------- iliotibial tract
-
-def _itt_line(body: Body) -> CentreLine:
-    t, a = body.t, attachments(body)
-    tubercle = a.iliac_crest[1]
-    gt = a.greater_trochanter_lateral
-    clear = t.get("muscles.tfl_clearance_gt")
-    over = t.get("muscles.itt_over_vastus")
-    thigh = [a.shaft_centre(f) + [over, -4.0, 0.0] for f in (0.25, 0.6, 0.9)]
-    return CentreLine.through(np.vstack([tubercle + [4.0, -6.0, -8.0], gt + [clear * 0.6, -6.0, 0.0],
-                                         thigh, a.gerdys_tubercle + [2.0, 0.0, 0.0]]))
-
-
-def _iliotibial_tract(body: Body) -> Built:
-    t, a = body.t, attachments(body)
-    width, thick, distal = t.vec("muscles.itt_size")
-    line = _itt_line(body)
-    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(np.minimum(z, a.shaft_centre(0.0)[2])))
-    W = _surface_width_dirs(line, axis)
-    aw = ramp(line.t, [0.0, 0.15, 0.8, 1.0], [0.9 * width / 2, width / 2, width / 2 * 0.8, distal / 2])
-    b = np.full(len(line.points), thick / 2.0)
-    cloud = tube(line, aw, b, W)
-    obstacle = bone_field(body, PELVIS + FEMUR + ("tibia",))
-    if obstacle is not None:
-        obstacle = sampled(obstacle, *cloud.bounds(BONE_GRID_MARGIN), BONE_GRID_SPACING)
-    cloud = SphereCloud(push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP), cloud.radii)
-    lo, hi = cloud.bounds()
-    return Built(clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND), lo, hi, line, 1.0)
-
-
 # ---------------------------------------------------------------- pectineus
 
 def _pectineus(body: Body) -> Built:
+    """A flat quadrilateral from the pecten pubis and the pectineal surface below
+    it, down, back and out to the pectineal line below the lesser trochanter."""
     t, a = body.t, attachments(body)
     width, thick = t.vec("muscles.pectineus_size")
     rami = t.vec("pelvis.superior_ramus_thickness")
-    pecten = polyline_param([a.pubic_tubercle, a.iliopubic_eminence])
+    pecten = polyline_param(a.pecten_pubis(30))
     # the muscle arises from the pectineal surface, in front of and below the pecten
     front = np.array([0.0, rami[1] * 0.4, -rami[0] * 0.45])
     origin = lambda u: pecten(0.12 + 0.6 * np.asarray(u)) + front
-    lt = a.lesser_trochanter
-    line_len = t.get("muscles.pectineal_line_length")
-    insertion = polyline_param([lt + [-4.0, 0.0, -8.0], lt + [-4.0, 2.0, -8.0 - line_len]])
+    top, bottom = a.pectineal_line(1.0), a.pectineal_line(0.0)
+    insertion = polyline_param([top + [-thick * 0.3, thick * 0.2, 0.0], bottom + [-thick * 0.3, thick * 0.2, 0.0]])
     mid = lambda u: 0.5 * (origin(u) + insertion(u)) + [0.0, thick, 0.0]
     surface = loft(origin, insertion, mid)
 
@@ -458,15 +512,36 @@ def _pectineus(body: Body) -> Built:
 
 # ---------------------------------------------------------------- adductor longus
 
+def adductor_longus_origin(body: Body) -> np.ndarray:
+    """Where adductor longus's tendon leaves the front of the pubic body (right
+    side): on the hip bone's surface below the pubic crest, between the pubic
+    tubercle and the symphysis."""
+    lateral, drop = body.t.vec("muscles.adductor_longus_origin_on_pubis")
+    sy = pg.symphysis(body)
+    guess = sy.top_front + sy.down * drop + pg.X * lateral + (-sy.back) * 6.0
+    hip = _hip_bone_field(body)
+    return lf.project_to_surface(hip, guess)[0]
+
+
+def _hip_bone_field(body: Body) -> sdf.Field:
+    from ..recipes import part_of
+
+    return part_of(body, "hip_bone").field
+
+
 def _adductor_longus(body: Body) -> Built:
+    """Triangular: a narrow flat tendon from the front of the pubic body,
+    widening into a belly that fans out to the middle third of the linea aspera."""
     t, a = body.t, attachments(body)
-    o = body.symphysis_top + t.vec("muscles.adductor_longus_origin_from_symphysis")
+    o = adductor_longus_origin(body)
+    out = lf.surface_normal(_hip_bone_field(body), o)[0]
     tendon_len, tendon_w = t.vec("muscles.adductor_longus_tendon")
     thick = t.get("muscles.adductor_longus_thickness")
     f0, f1 = t.vec("muscles.adductor_longus_insertion")
     la = a.linea_aspera(np.array([f0, f1]))
+    o = o + out * 2.0
     origin = polyline_param([o + [-tendon_w / 2, 0, 0], o + [tendon_w / 2, 0, 0]])
-    insertion = polyline_param([la[0] + [-3.0, 2.0, 0.0], la[1] + [-3.0, 2.0, 0.0]])
+    insertion = polyline_param([la[0] + [-3.0, 0.0, 0.0], la[1] + [-3.0, 0.0, 0.0]])
     # the belly bows forward and medially, in front of adductor brevis and magnus
     mid = lambda u: 0.5 * (origin(u) + insertion(u)) + [-thick * 0.6, thick * 0.9, 0.0]
     surface = loft(origin, insertion, mid)
@@ -490,17 +565,22 @@ def _adductor_longus(body: Body) -> Built:
 # ---------------------------------------------------------------- piriformis
 
 def _piriformis(body: Body) -> Built:
+    """From the front of the sacrum (S2-S4, lateral to the anterior foramina),
+    out through the greater sciatic notch, to the upper border of the greater
+    trochanter."""
     t, a = body.t, attachments(body)
     f0, f1 = t.vec("muscles.piriformis_origin_levels")
     lateral = t.get("muscles.piriformis_origin_lateral")
-    levels = np.linspace(f0, f1, 5)
-    src = a.sacral_front(levels) + [lateral, 0.0, 0.0]
-    origin = polyline_param(src)
-    gt = a.greater_trochanter_top
-    clear = t.get("muscles.piriformis_notch_clearance")
-    notch = a.sciatic_notch + [0.0, -clear, -clear * 0.3]
     tendon_r = t.get("muscles.piriformis_tendon_diameter") / 2.0
     centre_r = t.get("muscles.piriformis_centre_diameter") / 2.0
+    levels = np.linspace(f0, f1, 5)
+    frame = pg.sacral_frame(body)
+    ant = frame.at(levels * frame.length)[2]
+    src = a.sacral_front(levels, lateral) + ant * (centre_r * 0.6 + BONE_GAP)
+    origin = polyline_param(src)
+    gt = a.greater_trochanter_top + [-tendon_r, 0.0, tendon_r * 0.5]
+    clear = t.get("muscles.piriformis_notch_clearance")
+    notch = a.sciatic_notch + [0.0, -clear, -clear * 0.3]
     insertion = lambda u: np.tile(gt, (len(np.atleast_1d(u)), 1)) + \
         (np.asarray(u)[:, None] - 0.5) * [0.0, 0.0, 2.0 * tendon_r]
     spread = src[-1] - src[0]

@@ -1,7 +1,8 @@
 """Where the hip-flexor muscles attach: derived landmarks of the reference body
-(right side, RAS mm), computed from body.py and the landmark table
-(muscles.toml for the muscle-specific offsets, pelvis.toml for the pelvic
-outline the hip-bone recipe is built from, femur.toml for the femur).
+(right side, RAS mm). Bony points come from the geometry helpers of the bone
+recipes (pelvis_geometry, limb_femur, limb_leg, spine_geometry), so a muscle
+ends on the bone the atlas actually shows; muscle-specific offsets come from
+the landmark table (muscles.toml).
 
 `attachments(body)` returns one cached `Attachments` object per body. Other
 recipes (nerves, bursa, trigger points) may use its points too.
@@ -12,8 +13,10 @@ from functools import cached_property
 
 import numpy as np
 
-from .. import sdf
 from ..body import Body
+from . import limb_femur as lf
+from . import limb_leg as ll
+from . import pelvis_geometry as pg
 
 _CACHE: dict[int, "Attachments"] = {}
 
@@ -36,132 +39,109 @@ class Attachments:
     def _from_hjc(self, key: str) -> np.ndarray:
         return self.body.hjc + self.t.vec(key)
 
-    def _from_knee(self, key: str) -> np.ndarray:
-        return self.body.knee_centre + self.t.vec(key)
-
     # ------------------------------------------------------------ pelvis
     @cached_property
     def aiis(self) -> np.ndarray:
         """Anterior inferior iliac spine."""
-        return self.body.asis + self.t.vec("pelvis.aiis_from_asis")
+        return pg.aiis(self.body)
+
+    @cached_property
+    def acetabular_rim_superior(self) -> np.ndarray:
+        """The groove above the acetabulum (reflected head of rectus femoris)."""
+        return pg.acetabular_rim_superior(self.body)
 
     @cached_property
     def iliopubic_eminence(self) -> np.ndarray:
-        return self._from_hjc("pelvis.iliopubic_eminence_from_hjc")
+        return pg.iliopubic_eminence(self.body)
 
     @cached_property
     def pubic_tubercle(self) -> np.ndarray:
-        return self.body.symphysis_top + self.t.vec("pelvis.pubic_tubercle_from_symphysis")
+        return pg.pubic_tubercle(self.body)
+
+    def pecten_pubis(self, n: int = 30) -> np.ndarray:
+        """The pecten pubis, iliopubic eminence -> pubic tubercle."""
+        return pg.pecten_pubis(self.body, n)
 
     @cached_property
     def iliac_crest(self) -> np.ndarray:
-        """Control points of the iliac crest, ASIS to PSIS."""
-        mid = self.body.hjc + self.t.vec("pelvis.iliac_crest_path").reshape(-1, 3)
-        return np.vstack([self.body.asis, mid, self.body.psis])
+        """Points along the iliac crest top, ASIS to PSIS (coarse)."""
+        return pg.iliac_crest(self.body, 12)
 
     @cached_property
     def crest_curve(self) -> np.ndarray:
         """The iliac crest as a dense curve, ASIS to PSIS."""
-        return sdf.spline(self.iliac_crest, n=300)
+        return pg.iliac_crest(self.body, 300)
 
     @cached_property
-    def arcuate_line(self) -> np.ndarray:
-        """Control points of the arcuate line, back (sacroiliac) to front, ending at the iliopubic eminence."""
-        pts = self.body.hjc + self.t.vec("pelvis.arcuate_line_path").reshape(-1, 3)
-        return np.vstack([pts, self.iliopubic_eminence])
+    def iliac_tubercle(self) -> np.ndarray:
+        return pg.iliac_tubercle(self.body)
+
+    def crest_lips(self, n: int = 80) -> tuple[np.ndarray, np.ndarray]:
+        """(inner, outer) lips of the iliac crest, ASIS to PSIS."""
+        return pg.iliac_crest_lips(self.body, n)
 
     @cached_property
     def sciatic_notch(self) -> np.ndarray:
         """Deepest point of the greater sciatic notch."""
-        return self._from_hjc("pelvis.sciatic_notch_deepest_from_hjc")
+        return pg.sciatic_notch_deepest(self.body)
 
-    def sacral_front(self, f: float | np.ndarray) -> np.ndarray:
-        """Points on the anterior (pelvic) surface of the sacrum in the midline,
-        at fraction f of the sacral length from the promontory: the sacral
-        axis leaves the S1 endplate at the sacral slope and curls forward by
-        the sacral kyphosis; the anterior surface is half the local thickness
-        in front of it."""
-        t = self.t
+    def sacral_front(self, f: float | np.ndarray, x: float = 0.0) -> np.ndarray:
+        """Points on the anterior (pelvic) surface of the sacrum at fraction f
+        of the sacral length below the S1 endplate and x mm right of the midline."""
+        frame = pg.sacral_frame(self.body)
         f = np.atleast_1d(np.asarray(f, float))
-        length = t.get("pelvis.sacral_length")
-        slope, kyph = t.rad("spine.sacral_slope"), t.rad("pelvis.sacral_kyphosis")
-        top, bottom = t.vec("pelvis.sacral_thickness")
-        s = np.linspace(0.0, 1.0, 200)
-        alpha = slope - kyph * s
-        down = np.column_stack([np.zeros_like(s), -np.sin(alpha), -np.cos(alpha)])
-        axis = self.body.s1_endplate_centre + np.vstack([[0, 0, 0], np.cumsum(
-            0.5 * (down[1:] + down[:-1]) * np.diff(s)[:, None] * length, axis=0)])
-        front = np.column_stack([np.zeros_like(s), np.cos(alpha), -np.sin(alpha)])
-        thick = top + (bottom - top) * s
-        surf = axis + front * (thick / 2.0)[:, None]
-        out = np.column_stack([np.interp(f, s, surf[:, i]) for i in range(3)])
+        out = np.array([pg.sacral_anterior_point(self.body, fi * frame.length, x) for fi in f])
         return out[0] if out.shape[0] == 1 else out
 
     # ------------------------------------------------------------ femur
-    @cached_property
-    def _shaft(self) -> tuple[np.ndarray, np.ndarray, float]:
-        """(top, bottom, sagitta) of the femoral shaft axis: a line through the
-        knee centre passing `femoral_offset` lateral of the head centre (in the
-        coronal plane), bowed forward with the published bow radius."""
-        b, t = self.body, self.t
-        kh = b.hjc - b.knee_centre
-        length = float(np.hypot(kh[0], kh[2]))
-        phi = np.arctan2(kh[0], kh[2]) + np.arcsin(t.get("muscles.femoral_offset") / length)
-        direction = np.array([np.sin(phi), 0.0, np.cos(phi)])
-        top_z = b.hjc[2] - t.vec("muscles.femoral_shaft_span")[0]
-        bottom_z = b.knee_centre[2] + t.vec("muscles.femoral_shaft_span")[1]
-        top = b.knee_centre + direction * (top_z - b.knee_centre[2]) / direction[2]
-        bottom = b.knee_centre + direction * (bottom_z - b.knee_centre[2]) / direction[2]
-        chord = float(np.linalg.norm(top - bottom))
-        sagitta = chord ** 2 / (8.0 * t.get("muscles.femoral_bow_radius"))
-        return top, bottom, sagitta
+    def shaft_centre_at_z(self, z: float | np.ndarray) -> np.ndarray:
+        """Centre of the femoral shaft (the femur recipe's bowed axis) at height z."""
+        b = self.body
+        z = np.atleast_1d(np.asarray(z, float))
+        t = (z - b.hjc[2]) / (b.knee_centre[2] - b.hjc[2])
+        out = np.array([lf.femur_shaft_axis(b, float(ti)) for ti in t])
+        return out[0] if out.shape[0] == 1 else out
 
     def shaft_centre(self, f: float | np.ndarray) -> np.ndarray:
-        """Centre of the femoral shaft at fraction f from its top (below the
-        lesser trochanter) to its bottom (above the condyles)."""
-        top, bottom, sag = self._shaft
-        f = np.atleast_1d(np.asarray(f, float))
-        p = top + (bottom - top) * f[:, None]
-        p[:, 1] += sag * 4.0 * f * (1.0 - f)
-        return p[0] if p.shape[0] == 1 else p
-
-    def shaft_centre_at_z(self, z: float | np.ndarray) -> np.ndarray:
-        """Centre of the femoral shaft at height z (extrapolated above and below)."""
-        top, bottom, _ = self._shaft
-        f = (np.asarray(z, float) - top[2]) / (bottom[2] - top[2])
-        return self.shaft_centre(f)
+        """Centre of the femoral shaft at fraction f from the lesser trochanter's
+        level (0) to the knee centre's level (1)."""
+        z0, z1 = self.lesser_trochanter[2], self.body.knee_centre[2]
+        return self.shaft_centre_at_z(z0 + (z1 - z0) * np.asarray(f, float))
 
     def linea_aspera(self, f: float | np.ndarray) -> np.ndarray:
-        """The linea aspera (back of the shaft) at fraction f of the shaft."""
-        c = np.atleast_2d(self.shaft_centre(f))
-        c[:, 1] -= self.t.get("muscles.femoral_shaft_radius")
-        return c[0] if np.ndim(f) == 0 else c
+        """Crest of the linea aspera at fraction f along it (0 top, 1 bottom)."""
+        f = np.atleast_1d(np.asarray(f, float))
+        out = np.array([lf.linea_aspera_point(self.body, float(fi)) for fi in f])
+        return out[0] if out.shape[0] == 1 else out
+
+    def pectineal_line(self, s: float) -> np.ndarray:
+        """The pectineal line of the femur from the linea aspera (0) up to below the lesser trochanter (1)."""
+        return lf.pectineal_line(self.body, s)
 
     @cached_property
     def lesser_trochanter(self) -> np.ndarray:
-        return self._from_hjc("muscles.lesser_trochanter_from_hjc")
+        return lf.lesser_trochanter(self.body)
 
     @cached_property
     def greater_trochanter_top(self) -> np.ndarray:
-        return self._from_hjc("muscles.greater_trochanter_top_from_hjc")
+        return lf.greater_trochanter_tip(self.body)
 
     @cached_property
     def greater_trochanter_lateral(self) -> np.ndarray:
-        return self._from_hjc("muscles.greater_trochanter_lateral_from_hjc")
+        """The lateral surface of the greater trochanter (on the femur's surface)."""
+        guess = self._from_hjc("muscles.greater_trochanter_lateral_from_hjc")
+        return lf.project_to_surface(lf.femur_field(self.body), guess)[0]
 
-    @cached_property
-    def patella_centre(self) -> np.ndarray:
-        return self._from_knee("muscles.patella_centre_from_knee")
-
+    # ------------------------------------------------------------ knee
     @cached_property
     def patella_base(self) -> np.ndarray:
         """Upper border of the patella (quadriceps tendon insertion)."""
-        return self.patella_centre + [0.0, 0.0, self.t.get("muscles.patella_height") / 2.0]
+        return ll.patella_base(self.body)
 
     @cached_property
     def pes_anserinus(self) -> np.ndarray:
-        return self._from_knee("muscles.pes_anserinus_from_knee")
+        return ll.pes_anserinus(self.body)
 
     @cached_property
     def gerdys_tubercle(self) -> np.ndarray:
-        return self._from_knee("muscles.gerdys_tubercle_from_knee")
+        return ll.gerdys_tubercle(self.body)

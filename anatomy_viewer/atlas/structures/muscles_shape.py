@@ -197,8 +197,11 @@ def polyline_param(points: Sequence) -> Callable[[np.ndarray], np.ndarray]:
 # ---------------------------------------------------------------- bone
 
 def gradient(field: Field, P: np.ndarray, h: float = GRADIENT_STEP) -> np.ndarray:
-    """Central-difference gradient of a field at points P (unit vectors)."""
+    """Unit gradient of a field at points P: its own `gradient` method when it
+    has one (muscles_bones.BoneUnion), else central differences."""
     P = np.asarray(P, float)
+    if hasattr(field, "gradient"):
+        return field.gradient(P)
     g = np.empty_like(P)
     for k in range(3):
         e = np.zeros(3)
