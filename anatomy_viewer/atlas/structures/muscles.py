@@ -460,12 +460,16 @@ def _tfl(body: Body) -> Built:
     origin = 0.5 * (body.asis + behind) + lateral * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
     gt = a.greater_trochanter_lateral
     clear = t.get("muscles.tfl_clearance_gt")
-    front_of_gt = gt + [clear * 0.3, clear + width * 0.5, 0.0]
+    front_of_gt = gt + [clear * 0.3, clear + width * 0.8, 0.0]  # in front of the tract's upper part
     # the end: the point of the tract's centre line one belly length from the origin
     itt = _itt_line(body).points
     dist = np.linalg.norm(itt - origin, axis=1)
     below = itt[:, 2] < front_of_gt[2]
     end = itt[below][np.argmin(np.abs(dist[below] - length))]
+    # just deep to the tract, so the muscle's end does not show through it
+    deep = a.shaft_centre_at_z(end[2]) - end
+    deep[2] = 0.0
+    end = end + sdf.unit(deep) * (t.vec("muscles.itt_size")[1] / 2.0 + 0.3 * thick / 2.0 + 2.0 * BONE_GAP)
     line = CentreLine.through([origin, front_of_gt, end])
     axis = lambda z: np.tile(body.hjc + [0.0, -10.0, 0.0], (len(np.atleast_1d(z)), 1))
     W = _surface_width_dirs(line, axis)
