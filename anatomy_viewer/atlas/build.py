@@ -107,16 +107,22 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
         raise SystemExit(f"unknown recipe(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
     chosen = only or list(REGISTRY)
     t0 = time.time()
-    # structures first, then what wraps them (the skin reads their meshes)
-    first = [rid for rid in chosen if not REGISTRY[rid].wraps_atlas]
-    last = [rid for rid in chosen if REGISTRY[rid].wraps_atlas]
     manifest = None
-    for batch, merge in ((first, bool(only)), (last, True)):
+    for stage in range(3):
+        batch = [rid for rid in chosen if build_stage(REGISTRY[rid]) == stage]
         if batch:
-            manifest = _build_batch(batch, out, workers, merge, t0)
+            manifest = _build_batch(batch, out, workers, bool(only) or manifest is not None, t0)
     print(f"wrote {len(manifest.structures)} structures, {len(manifest.landmarks)} landmarks "
           f"to {out} in {time.time() - t0:.0f} s")
     return manifest
+
+
+def build_stage(r: Recipe) -> int:
+    """Bones and the rest first; then muscles and the tracts they form, which lie
+    on the bone meshes; last the skin, which wraps every mesh."""
+    if r.wraps_atlas:
+        return 2
+    return 1 if r.kind in ("muscle", "ligament") else 0
 
 
 def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: float) -> Manifest:
