@@ -25,6 +25,7 @@ class Offscreen:
     scene: AtlasScene
     atlas: Atlas
     problems: list[Problem] = field(default_factory=list)
+    maps: object = None              # the trigger maps drawn (model.triggers.TriggerMaps), or None
 
     def close(self) -> None:
         self.scene.close()
@@ -57,4 +58,4 @@ def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[s
     if caption and selection.current:
         plotter.add_text(atlas[selection.current].label, position="upper_left", font_size=14,
                          color="white", shadow=True)
-    return Offscreen(plotter, scene, atlas, problems)
+    return Offscreen(plotter, scene, atlas, problems, maps)
