@@ -2,6 +2,7 @@
 
     anatomy-viewer                                   open the window
     anatomy-viewer --screenshot out.png [--view anterior] [--select ID] [--size 1600x1200]
+    anatomy-viewer --handout out.pdf [--view anterior] [--select ID]   patient handout, no window
     anatomy-viewer validate [PATH ...]               check trigger maps and guide pages
     anatomy-viewer find-pain REGION... [--side left|right] [--json]
 """
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="anatomy-viewer", description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--screenshot", metavar="PNG", help="render off-screen to this PNG and exit")
+    ap.add_argument("--handout", metavar="PDF",
+                    help="write the patient handout (PDF) for --select, rendered off-screen, and exit")
     ap.add_argument("--view", choices=VIEWS, default=None,
                     help="camera view (default: anterior; the window reopens at its last view)")
     ap.add_argument("--select", metavar="ID", help="select a structure or trigger point by id")
@@ -61,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         from .app import run_screenshot
         return run_screenshot(args.screenshot, view=args.view, select=args.select, size=args.size)
+    if args.handout:
+        from .app import run_handout
+        return run_handout(args.handout, view=args.view, select=args.select, size=args.size)
     if not has_display():
         print("anatomy-viewer: no display found (DISPLAY is not set); to render an image "
               "without a window use: anatomy-viewer --screenshot out.png", file=sys.stderr)
