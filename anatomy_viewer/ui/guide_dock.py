@@ -3,7 +3,7 @@ toggle "Show its trigger points and zones"), the guide page, and under a
 trigger point's page its needle approaches."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 from PySide6.QtCore import Qt
@@ -15,7 +15,8 @@ from .needle_panel import NeedlePanel
 
 
 class GuideDock(QWidget):
-    def __init__(self, panel: GuidePanel, needles: NeedlePanel, maps, scene, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, panel: GuidePanel, needles: NeedlePanel, maps, scene, parent: Optional[QWidget] = None,
+                 on_handout: Optional[Callable[[], None]] = None) -> None:
         super().__init__(parent)
         self.panel = panel
         self.needles = needles
@@ -28,10 +29,14 @@ class GuideDock(QWidget):
         self.focus_toggle.setObjectName("muscle-focus")
         self.focus_toggle.setToolTip("Label every trigger point of this muscle and paint all their "
                                      "referred-pain zones on the skin at once")
+        self.handout = QPushButton("Handout (PDF)...")
+        self.handout.setObjectName("guide-handout")
+        self.handout.setToolTip("Export a PDF for the patient: this view, this item and the patient guide")
         header = QHBoxLayout()
         header.setContentsMargins(4, 4, 4, 0)
         header.addWidget(self.back)
         header.addWidget(self.focus_toggle, 1)
+        header.addWidget(self.handout)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(panel)
         split.addWidget(needles)
@@ -44,6 +49,9 @@ class GuideDock(QWidget):
         layout.addWidget(split, 1)
         self.back.clicked.connect(panel.go_back)
         self.focus_toggle.toggled.connect(self._on_focus_toggled)
+        self.on_handout = on_handout
+        if on_handout is not None:
+            self.handout.clicked.connect(lambda _checked=False: on_handout())
         panel.page_shown.connect(self._on_page_shown)
         self._on_page_shown(panel.shown_id)
 
@@ -59,6 +67,8 @@ class GuideDock(QWidget):
         self.focus_toggle.setVisible(muscle is not None)
         current = self.scene.focus_muscle
         item = self.panel.atlas.get(item_id) if item_id is not None else None
+        self.handout.setVisible(self.on_handout is not None and item is not None
+                                and item.layer in (Layer.trigger_points, Layer.muscles))
         unrelated = item_id is None or (item is not None and item_id != current and item.layer not in
                                         (Layer.trigger_points, Layer.pain_zones))
         if current is not None and unrelated:

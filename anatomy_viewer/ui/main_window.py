@@ -104,7 +104,8 @@ class MainWindow(QMainWindow):
                                       notify=self._notify, on_chosen=self.bring_into_view,
                                       extra=lambda item_id: section_for(self.maps, item_id, self._label))
         self.needle_panel = NeedlePanel(self.maps, self.atlas, self.selection, self.scene)
-        self.guide_box = GuideDock(self.guide_panel, self.needle_panel, self.maps, self.scene)
+        self.guide_box = GuideDock(self.guide_panel, self.needle_panel, self.maps, self.scene,
+                                   on_handout=self.export_handout)
         self.guide_dock = self._dock("Guide", "guide-dock", self.guide_box,
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.pain_marks = PainMarks(self.scene.overlay.renderer)
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self._action("screenshot", "Save image...", self.save_image))
+        file_menu.addAction(self._action("handout", "Export patient handout (PDF)...",
+                                         lambda _checked=False: self.export_handout()))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", "Quit", self.close))
 
@@ -361,6 +364,27 @@ class MainWindow(QMainWindow):
         if path:
             self.plotter.screenshot(path)
             self._notify(f"Saved {path}")
+
+    def export_handout(self, path: Optional[str] = None):
+        """Write the patient handout (this view, the selection, the patient guide) to a
+        PDF, asking where when no path is given. Returns its document, or None."""
+        from .handout import window_handout, write_pdf
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export patient handout", "handout.pdf",
+                                                  "PDF files (*.pdf)")
+            if not path:
+                return None
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+        document = window_handout(self.plotter, self.guide, self.maps, self.selection.current, self._label)
+        try:
+            write_pdf(path, document)
+        except OSError as exc:
+            QMessageBox.warning(self, TITLE, f"The handout could not be saved to {path}:\n"
+                                f"{exc.strerror or exc}")
+            return None
+        self._notify(f"Saved the patient handout to {path}")
+        return document
 
     # --- settings and closing ------------------------------------------------
     def _restore_settings(self) -> None:
