@@ -68,7 +68,8 @@ def test_shipped_trigger_point_text_has_zones_self_care_and_the_patient_page():
     assert "Also called" not in md
     assert text.guide_title == guide.page(PATIENT_PAGE).title
     assert md.rstrip().endswith(DISCLAIMER)
-    assert "from behind" in text.caption and "orange" in text.caption
+    assert "from behind" in text.caption and "right side is on the right" in text.caption
+    assert "orange" in text.caption and "green dot" in text.caption
     # nothing selected: the patient page alone, still with the disclaimer
     bare = handout_text(guide, maps, None, date(2025, 1, 2))
     assert bare.item_markdown == "" and DISCLAIMER in bare.markdown()
@@ -92,6 +93,7 @@ def test_window_exports_the_selected_trigger_point_as_pdf(viewer, tmp_path):
     assert label in text
     assert "Front of the thigh (right)" in text and "Lower front of the thigh (right)" in text
     assert DISCLAIMER_START in text
+    assert "seen from the front" in text                           # the window's view, named
     assert text.index(label) < text.index("Dry needling: a guide for patients") < text.index(DISCLAIMER_START)
     # the picture is in the document at print resolution
     from PySide6.QtCore import QUrl
@@ -118,6 +120,24 @@ def test_window_reports_an_unwritable_path(viewer, tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     assert w.export_handout(str(tmp_path / "file" / "out.pdf")) is None
     assert len(warned) == 1 and "could not be saved" in warned[0]
+
+
+def test_nearest_view_names_standard_views_only():
+    from anatomy_viewer.ui.handout import nearest_view
+
+    class Camera:
+        def __init__(self, position):
+            self.position = position
+
+        def GetPosition(self):  # noqa: N802 - VTK's name
+            return self.position
+
+        def GetFocalPoint(self):  # noqa: N802
+            return (10.0, 20.0, 30.0)
+
+    assert nearest_view(Camera((10.0, -480.0, 40.0))) == "posterior"
+    assert nearest_view(Camera((10.0, 20.0, 530.0))) == "superior"
+    assert nearest_view(Camera((310.0, 320.0, 30.0))) is None      # turned halfway: no name
 
 
 # ---- headless -----------------------------------------------------------------------------

@@ -37,9 +37,11 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 LabelOf = Callable[[str], str]
 
-VIEW_WORDS = {"anterior": "from the front", "posterior": "from behind", "left": "from the left side",
-              "right": "from the right side", "superior": "from above", "inferior": "from below",
-              "oblique": "from the front and one side"}
+VIEW_WORDS = {"anterior": "from the front (your right side is on the left of the picture)",
+              "posterior": "from behind (your right side is on the right of the picture)",
+              "left": "from the left side", "right": "from the right side",
+              "superior": "from above", "inferior": "from below",
+              "oblique": "from the front and the right side"}
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ def picture_caption(view: Optional[str], shows_zones: bool) -> str:
     text = f"The 3D model of the hip region, {seen}."
     if shows_zones:
         text += (" Solid orange: where the pain is usually felt. Blue dots: where it may also "
-                 "spread. The green dot marks the trigger point.")
+                 "spread. The green dot is this trigger point; the small orange dots are other "
+                 "trigger points.")
     return text
 
 
