@@ -76,3 +76,20 @@ def test_rebuild_matches_committed_mesh():
     committed = np.asarray(trimesh_of("iliopsoas_bursa_right").vertices)
     assert mesh.points.shape == committed.shape
     assert np.abs(mesh.points - committed).max() < 1e-3
+
+
+def test_great_saphenous_vein_is_superficial():
+    """Below the saphenous opening it runs in the fat, outside every muscle."""
+    import pyvista as pv
+
+    from anatomy_viewer.paths import meshes_dir
+
+    m = manifest_with("great_saphenous_vein_right", "sartorius_right", "adductor_longus_right")
+    v = np.asarray(trimesh_of("great_saphenous_vein_right").vertices)
+    junction_z = v[:, 2].max()
+    below = pv.PolyData(v[v[:, 2] < junction_z - 40.0][::3])
+    for s in m.structures:
+        if s.kind.value == "muscle" and s.side.value == "right":
+            inside = below.select_interior_points(pv.read(str(meshes_dir() / s.file)),
+                                                  check_surface=False)["selected_points"]
+            assert inside.mean() < 0.01, f"the great saphenous vein runs inside {s.id}"

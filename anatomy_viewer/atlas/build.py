@@ -29,7 +29,8 @@ def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple,
     load_all()
     body = Body()
     r = REGISTRY[rid]
-    part = r.build(body, Path(meshes) if meshes else meshes_dir()) if r.wraps_atlas else r.build(body)
+    reads = r.wraps_atlas or r.reads_meshes
+    part = r.build(body, Path(meshes) if meshes else meshes_dir()) if reads else r.build(body)
     mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, triangle_budget(r), part.smooth_iterations)
     problems = check(mesh)
     if problems:
@@ -108,7 +109,7 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
     chosen = only or list(REGISTRY)
     t0 = time.time()
     manifest = None
-    for stage in range(3):
+    for stage in range(LAST_STAGE + 1):
         batch = [rid for rid in chosen if build_stage(REGISTRY[rid]) == stage]
         if batch:
             manifest = _build_batch(batch, out, workers, bool(only) or manifest is not None, t0)
@@ -117,11 +118,17 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
     return manifest
 
 
+LAST_STAGE = 3
+
+
 def build_stage(r: Recipe) -> int:
     """Bones and the rest first; then muscles and the tracts they form, which lie
-    on the bone meshes; last the skin, which wraps every mesh."""
+    on the bone meshes; then what a recipe places on those (a superficial vein);
+    last the skin, which wraps every mesh."""
     if r.wraps_atlas:
-        return 2
+        return LAST_STAGE
+    if r.stage is not None:
+        return r.stage
     return 1 if r.kind in ("muscle", "ligament") else 0
 
 

@@ -61,6 +61,8 @@ class Recipe:
     triangles: int = 8000
     side: Optional[str] = None  # a one-sided structure built as is, e.g. "kidney_right" (not mirrored)
     wraps_atlas: bool = False   # built last, as build(body, meshes_dir), from the other meshes (the skin)
+    reads_meshes: bool = False  # built as build(body, meshes_dir) from meshes built in earlier stages
+    stage: Optional[int] = None  # build order (see build.build_stage); None: by kind
 
     def ids(self) -> list[str]:
         return [f"{self.id}_right", f"{self.id}_left"] if self.paired else [self.id]

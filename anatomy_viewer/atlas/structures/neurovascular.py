@@ -7,6 +7,8 @@ femoral triangle keeps its lateral-to-medial order: nerve, artery, vein.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .. import sdf
@@ -138,13 +140,56 @@ def femoral_vein(body: Body) -> Part:
 
 
 @recipe("great_saphenous_vein", name="Great saphenous vein", latin="Vena saphena magna", kind="vein",
-        segment="femur", synonyms=("Long saphenous vein",), fma=21376, triangles=3000)
-def great_saphenous_vein(body: Body) -> Part:
+        segment="femur", synonyms=("Long saphenous vein",), fma=21376, triangles=3000, reads_meshes=True,
+        stage=2)
+def great_saphenous_vein(body: Body, meshes_dir: Path) -> Part:
+    """Superficial: it runs in the fat just outside the muscles and bones already
+    built, so it is placed on their outer surface along its course."""
     t = body.t
     junction = femoral_vein_at_ligament(body) + np.array(
         [0.0, 0.0, -t.get("neurovascular.saphenous_junction_below_ligament")])
-    return vessel(body, [junction, t.vec("neurovascular.great_saphenous_path").reshape(-1, 3)],
-                  "great_saphenous_diameter", samples=400, spacing=0.6)
+    outer = limb_surface(meshes_dir)
+    points = [junction]
+    for height, dx, dy in t.vec("neurovascular.great_saphenous_course").reshape(-1, 3):
+        z = junction[2] + height if height < 0 else body.hjc[2] + height * (body.knee_centre[2] - body.hjc[2])
+        axis = limb_axis(body, z)
+        direction = sdf.unit(np.array([dx, dy, 0.0]))
+        hit = outer.outermost(axis, direction)
+        points.append(hit + direction * t.get("neurovascular.great_saphenous_depth"))
+    return vessel(body, points, "great_saphenous_diameter", samples=400, spacing=0.6)
+
+
+def limb_axis(body: Body, z: float) -> np.ndarray:
+    """The right limb's mechanical axis (hip centre to knee centre, then straight
+    down) at height z."""
+    hjc, knee = body.hjc, body.knee_centre
+    s = np.clip((hjc[2] - z) / (hjc[2] - knee[2]), 0.0, 1.0)
+    return np.array([hjc[0] + s * (knee[0] - hjc[0]), hjc[1] + s * (knee[1] - hjc[1]), z])
+
+
+class _OuterSurface:
+    """The right-side structures (not the skin or superficial vessels) as one
+    mesh, for finding their outermost surface along a ray."""
+
+    def __init__(self, mesh):
+        self.mesh = mesh
+
+    def outermost(self, origin: np.ndarray, direction: np.ndarray, reach: float = 250.0) -> np.ndarray:
+        pts, _ = self.mesh.ray_trace(origin, origin + direction * reach)
+        if len(pts) == 0:
+            raise ValueError(f"no structure found from {origin} towards {direction}")
+        return pts[np.argmax(np.linalg.norm(pts - origin, axis=1))]
+
+
+def limb_surface(meshes_dir: Path) -> _OuterSurface:
+    import pyvista as pv
+
+    from ...model.manifest import load_manifest
+
+    manifest = load_manifest(meshes_dir / "atlas.json")
+    keep = [s for s in manifest.structures if s.side.value == "right" and s.kind.value not in ("skin", "vein")]
+    merged = pv.merge([pv.read(str(meshes_dir / s.file)) for s in keep])
+    return _OuterSurface(merged)
 
 
 @recipe("femoral_nerve", name="Femoral nerve", latin="Nervus femoralis", kind="nerve", segment="pelvis",
