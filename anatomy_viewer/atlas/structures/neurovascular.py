@@ -17,6 +17,7 @@ from ..recipes import LandmarkSpec, Part, recipe
 from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
+SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
 
 
 # ------------------------------------------------------------ shared points
@@ -149,13 +150,19 @@ def great_saphenous_vein(body: Body, meshes_dir: Path) -> Part:
     junction = femoral_vein_at_ligament(body) + np.array(
         [0.0, 0.0, -t.get("neurovascular.saphenous_junction_below_ligament")])
     outer = limb_surface(meshes_dir)
+    course = t.vec("neurovascular.great_saphenous_course").reshape(-1, 3)
+    z = [junction[2] + h if h < 0 else body.hjc[2] + h * (body.knee_centre[2] - body.hjc[2]) for h in course[:, 0]]
+    # stations every SAPHENOUS_STEP mm, the direction interpolated between the table's
+    levels = np.arange(z[0], z[-1] - 1e-6, -SAPHENOUS_STEP)
     points = [junction]
-    for height, dx, dy in t.vec("neurovascular.great_saphenous_course").reshape(-1, 3):
-        z = junction[2] + height if height < 0 else body.hjc[2] + height * (body.knee_centre[2] - body.hjc[2])
-        axis = limb_axis(body, z)
+    for level in levels:
+        dx, dy = (np.interp(-level, -np.array(z), course[:, i]) for i in (1, 2))
         direction = sdf.unit(np.array([dx, dy, 0.0]))
-        hit = outer.outermost(axis, direction)
+        hit = outer.outermost(limb_axis(body, level), direction)
         points.append(hit + direction * t.get("neurovascular.great_saphenous_depth"))
+    # keep the whole tube off the muscles beside the ray, not only along it
+    clear = t.get("neurovascular.great_saphenous_diameter") / 2 + t.get("neurovascular.great_saphenous_depth")
+    points[1:] = [outer.push_off(p, clear) for p in points[1:]]
     return vessel(body, points, "great_saphenous_diameter", samples=400, spacing=0.6)
 
 
@@ -172,7 +179,22 @@ class _OuterSurface:
     mesh, for finding their outermost surface along a ray."""
 
     def __init__(self, mesh):
+        from scipy.spatial import cKDTree
+
         self.mesh = mesh
+        self.points = np.asarray(mesh.points, float)
+        self.normals = np.asarray(mesh.point_data["Normals"], float)
+        self.tree = cKDTree(self.points)
+
+    def push_off(self, p: np.ndarray, clearance: float, steps: int = 10) -> np.ndarray:
+        """Move p outward along the nearest surface normals until it is at least
+        `clearance` from every surface point."""
+        for _ in range(steps):
+            d, i = self.tree.query(p)
+            if d >= clearance:
+                break
+            p = p + self.normals[i] * (clearance - d)
+        return p
 
     def outermost(self, origin: np.ndarray, direction: np.ndarray, reach: float = 250.0) -> np.ndarray:
         pts, _ = self.mesh.ray_trace(origin, origin + direction * reach)
