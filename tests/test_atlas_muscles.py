@@ -204,3 +204,50 @@ def test_piriformis_leaves_through_the_greater_sciatic_notch():
     nearest = path[np.argmin(np.linalg.norm(path - notch, axis=1))]
     assert np.linalg.norm(nearest - notch) < 25.0
     assert nearest[2] < notch[2], "piriformis should pass below the apex of the notch"
+
+
+# neighbours that lie side by side but must not run through each other; psoas
+# and iliacus share only the iliopsoas tendon, below the pelvic brim
+NEIGHBOURS = [("pectineus", "adductor_longus", False), ("rectus_femoris", "sartorius", False),
+              ("tensor_fasciae_latae", "sartorius", False), ("psoas_major", "iliacus", True),
+              ("psoas_major", "psoas_minor", False)]
+
+
+@pytest.mark.parametrize("a,b,above_brim", NEIGHBOURS)
+def test_neighbouring_muscles_do_not_interpenetrate(a, b, above_brim):
+    manifest_with(f"{a}_right")
+    body = Body()
+    brim_z = (body.hjc + body.t.vec("muscles.psoas_brim_from_hjc"))[2]
+    rng = np.random.default_rng(11)
+    for one, other in ((a, b), (b, a)):
+        tm = trimesh_of(f"{one}_right")
+        lo, hi = tm.bounds
+        pts = rng.uniform(lo, hi, size=(150000, 3))
+        inside = pts[_signed_distance(f"{one}_right", pts) < 0]
+        if above_brim:
+            inside = inside[inside[:, 2] > brim_z]
+        assert len(inside) > 300
+        shared = (_signed_distance(f"{other}_right", inside) < 0).mean()
+        assert shared < 0.02, f"{100 * shared:.1f}% of {one} lies inside {other}"
+
+
+def _psoas_section(level: str) -> tuple[float, float]:
+    """Medial and lateral border (mm from the midline) of the right psoas in
+    the horizontal plane through a vertebral body's centre."""
+    body = Body()
+    sl = _poly("psoas_major_right").slice(normal="z", origin=body.vertebrae[level].centre)
+    assert sl.n_points > 20
+    return float(sl.points[:, 0].min()), float(sl.points[:, 0].max())
+
+
+def test_psoas_borders_match_mri():
+    """Lateral border at L4 about 63 mm from the midline in men (MRI,
+    clinical-facts 1.1); at L5 medial 27.3 +/- 6.4 and lateral 64.1 +/- 16.1 mm
+    (Farny 1994, anatomy-dimensions 2)."""
+    manifest_with("psoas_major_right")
+    t = Body().t
+    _, lateral_l4 = _psoas_section("l4")
+    assert abs(lateral_l4 - t.get("muscles.psoas_lateral_border_l4")) < 4.0, lateral_l4
+    medial_l5, lateral_l5 = _psoas_section("l5")
+    assert abs(medial_l5 - 27.3) < 6.4, medial_l5
+    assert abs(lateral_l5 - 64.1) < 16.1, lateral_l5

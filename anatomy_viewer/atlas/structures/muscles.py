@@ -30,10 +30,15 @@ from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
 from .muscles_bones import bone_obstacle
 from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param,
-                            push_clear, ramp, sheet, tube)
+                            push_clear, ramp, sampled, sheet, tube)
 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
+MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
+MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
+NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
+NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
+PUSH_SMOOTHING = 10.0  # mm, radius over which bone push-off displacements are averaged
 PATH_POINTS = 32       # points stored as the manifest path
 VOLUME_SPACING = 2.0   # mm, grid used to measure volumes while sizing
 
@@ -123,18 +128,33 @@ def _build(body: Body, muscle: str) -> Built:
 
 
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
-           bones, power: float = 2.0, start: float = 1.0) -> Built:
+           bones, power: float = 2.0, start: float = 1.0,
+           avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
+           smooth_push: bool = False) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
-    target volume, with the cloud pushed off and cut clear of the bones."""
+    target volume, with the cloud pushed off and cut clear of the bones, and
+    cut clear of the neighbouring muscles in `avoid` ((muscle id, optional
+    relief(P) >= 0 added to the neighbour's distance, which lets the two
+    meet where they really merge)). With `smooth_push` the push-off
+    displacements are averaged over nearby spheres, so a bumpy bone does not
+    print its bumps through the muscle (the smooth cut then keeps it clear)."""
     obstacle = bone_obstacle(body, bones)
+    first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
+    neighbours = [_neighbour_field(body, other, relief, first_lo, first_hi) for other, relief in avoid]
 
     def make(s):
         cloud, line = shape(s)
         centres = push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP)
+        if smooth_push:
+            centres = cloud.centres + smooth_displacement(cloud.centres, centres - cloud.centres,
+                                                          PUSH_SMOOTHING)
         line = CentreLine(follow(line.points, cloud.centres, centres))
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
-        return clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND), lo, hi, line
+        f = clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND)
+        for n in neighbours:
+            f = clear_of(f, n, MUSCLE_GAP, MUSCLE_BLEND)
+        return f, lo, hi, line
 
     if muscle == "psoas_minor":  # its target depends on its own path length
         target = psoas_minor_volume(body, shape(start)[1].length)
@@ -143,6 +163,40 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
     s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, start=start, power=power)
     f, lo, hi, line = make(s)
     return Built(f, lo, hi, line, s, target)
+
+
+def _neighbour_field(body: Body, other: str, relief, lo: np.ndarray, hi: np.ndarray) -> sdf.Field | None:
+    """Another muscle's field (plus `relief(P)` when given), sampled once on a
+    grid over the part of it that lies within [lo, hi]."""
+    nb = _build(body, other)
+    lo2, hi2 = np.maximum(lo, nb.lo), np.minimum(hi, nb.hi)
+    if np.any(hi2 <= lo2):
+        return None
+    field = nb.field if relief is None else (lambda P: nb.field(P) + relief(P))
+    grid = sampled(field, lo2, hi2, NEIGHBOUR_SPACING)
+    inside = lambda P: np.all((P >= lo2) & (P <= hi2), axis=1)
+
+    def f(P):
+        P = np.asarray(P, float)
+        out = np.full(len(P), 1e3)   # far from the neighbour outside its sampled box
+        m = inside(P)
+        if m.any():
+            out[m] = grid(P[m])
+        return out
+    return f
+
+
+def smooth_displacement(centres: np.ndarray, disp: np.ndarray, radius: float) -> np.ndarray:
+    """Displacements averaged (Gaussian weights) over the centres within `radius`."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(centres)
+    out = np.empty_like(disp)
+    for i, nb in enumerate(tree.query_ball_point(centres, radius)):
+        d2 = np.sum((centres[nb] - centres[i]) ** 2, axis=1)
+        w = np.exp(-d2 / (0.5 * radius) ** 2)
+        out[i] = (w[:, None] * disp[nb]).sum(axis=0) / w.sum()
+    return out
 
 
 def follow(points: np.ndarray, before: np.ndarray, after: np.ndarray, k: int = 6) -> np.ndarray:
@@ -209,24 +263,29 @@ def _psoas_major(body: Body) -> Built:
     t = body.t
     v = body.vertebrae
     thick = t.get("muscles.psoas_thickness_l4_l5")
-    ratio = (t.get("muscles.psoas_lateral_border_l4") - v["l4"].width / 2.0) / thick
+    # the side-to-side half width is fixed by the MRI lateral border at L4 (the
+    # medial border lies on the vertebral body); the volume sets the AP depth
+    ml_peak = (t.get("muscles.psoas_lateral_border_l4") - v["l4"].width / 2.0) / 2.0 - BONE_GAP
     r_tendon = t.get("muscles.psoas_tendon_radius")
 
+    def hw(lv):
+        return max(r_tendon, PSOAS_PROFILE[lv] * ml_peak)
+    controls, names = _psoas_controls(body, hw)
+    line = CentreLine.through(controls)
+    kt = _knot_t(controls)
+    rel = np.array([PSOAS_PROFILE[n] for n in names])
+    ml = np.maximum(r_tendon, ramp(line.t, kt, rel * ml_peak))
+    # the wide axis of the stadium section: AP where the belly is deeper than wide
+    ap_dir = np.tile([0.0, 1.0, 0.0], (len(line.points), 1))
+    ml_dir = np.tile([1.0, 0.0, 0.0], (len(line.points), 1))
+
     def shape(s):
-        b_peak = s * thick / 2.0
+        ap = np.maximum(r_tendon, ramp(line.t, kt, rel * s * thick / 2.0))
+        deep = ap >= ml
+        W = np.where(deep[:, None], ap_dir, ml_dir)
+        return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
-        def hw(lv):
-            return max(r_tendon, PSOAS_PROFILE[lv] * b_peak) * ratio
-        controls, names = _psoas_controls(body, hw)
-        line = CentreLine.through(controls)
-        kt = _knot_t(controls)
-        rel = np.array([PSOAS_PROFILE[n] for n in names])
-        b = np.maximum(r_tendon, ramp(line.t, kt, rel * b_peak))
-        a = np.maximum(b, ramp(line.t, kt, np.maximum(r_tendon, rel * b_peak) * ratio))
-        a = np.where(b <= r_tendon * 1.01, b, a)
-        return tube(line, a, b), line
-
-    return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR)
+    return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0)
 
 
 # ---------------------------------------------------------------- psoas minor
@@ -353,7 +412,11 @@ def _iliacus(body: Body) -> Built:
         central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
         return fan + ten, central
 
-    return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0)
+    # iliacus and psoas meet only where they form the iliopsoas tendon, below the brim
+    brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
+    relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
+    return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0,
+                  avoid=(("psoas_major", relief),), smooth_push=True)
 
 
 # ---------------------------------------------------------------- rectus femoris
@@ -413,7 +476,7 @@ def _sartorius(body: Body) -> Built:
         aw = ramp(line.t, kt, [0.35, 0.8, 1.0, 1.0, 0.8, 0.5]) * s * width / 2.0
         return tube(line, np.maximum(aw, b), b, W), line
 
-    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",))
+    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),))
 
 
 # ---------------------------------------------------------------- iliotibial tract
@@ -480,7 +543,7 @@ def _tfl(body: Body) -> Built:
         aw = ramp(line.t, kt, [0.7, 0.95, 1.0, 0.9, 0.6]) * s * width / 2.0
         return tube(line, np.maximum(aw, b), b, W), line
 
-    return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR)
+    return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR, avoid=(("sartorius", None),))
 
 
 # ---------------------------------------------------------------- pectineus
@@ -504,10 +567,12 @@ def _pectineus(body: Body) -> Built:
         half = s * thick / 2.0
 
         def thickness(u, v):
-            edge = 0.5 + 0.5 * np.sin(np.pi * u)
-            along = ramp(v, [0.0, 0.2, 0.6, 1.0], [0.5, 1.0, 1.0, 0.45])
-            return half * edge * along
-        cloud = sheet(surface, thickness, width, 110.0, min_half_thickness=max(half * 0.25, 1.2))
+            edge = 0.35 + 0.65 * np.sin(np.pi * u)
+            # a short thin aponeurotic origin on the pectineal surface, then the belly
+            along = ramp(v, [0.0, 0.08, 0.3, 0.6, 1.0], [0.15, 0.45, 1.0, 1.0, 0.45])
+            return np.maximum(thin, half * edge * along)
+        thin = max(half * 0.2, 1.2)
+        cloud = sheet(surface, thickness, width, 110.0, min_half_thickness=thin)
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
@@ -557,13 +622,16 @@ def _adductor_longus(body: Body) -> Built:
 
         def thickness(u, v):
             edge = 0.45 + 0.55 * np.sin(np.pi * u)
-            along = ramp(v, [0.0, tv, 0.5, 0.9, 1.0], [0.35, 0.8, 1.0, 0.6, 0.35])
-            return np.maximum(1.5, half * along * np.where(v < tv, 1.0, edge))
+            # the tendon: a rounded (elliptical) section, thin at the bone
+            rounded = np.sqrt(np.clip(1.0 - (2.0 * u - 1.0) ** 2, 0.0, 1.0))
+            along = ramp(v, [0.0, 0.4 * tv, tv, 0.5, 0.9, 1.0], [0.3, 0.45, 0.8, 1.0, 0.6, 0.35])
+            across = np.where(v < tv, rounded + (edge - rounded) * np.clip(v / tv, 0.0, 1.0) ** 2, edge)
+            return np.maximum(1.5, half * along * across)
         cloud = sheet(surface, thickness, 110.0, 240.0, min_half_thickness=max(1.5, half * 0.3))
         central = CentreLine.through(surface(np.full(6, 0.5), np.linspace(0, 1, 6)))
         return cloud, central
 
-    return _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0)
+    return _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),))
 
 
 # ---------------------------------------------------------------- piriformis
@@ -601,7 +669,7 @@ def _piriformis(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
-    return _sized(body, "piriformis", shape, PELVIS + FEMUR, power=1.5)
+    return _sized(body, "piriformis", shape, PELVIS + FEMUR, power=1.5, smooth_push=True)
 
 
 SHAPES: dict[str, Callable[[Body], Built]] = {
