@@ -346,6 +346,61 @@ def test_anterior_sacral_foramina_are_holes(meshes, body):
         assert len(sac.ray_trace(q * [0, 1, 1] + 6 * a, q * [0, 1, 1] - 8 * a)[0]) > 0
 
 
+def test_sacral_foramina_lead_into_the_canal_not_straight_through(meshes, body):
+    from anatomy_viewer.atlas.structures.pelvis_sacrum import posterior_sacral_foramina, sacral_foramen_channels
+
+    sac = meshes["sacrum"]
+    f = g.sacral_frame(body)
+    front = g.anterior_sacral_foramina(body)
+    back = posterior_sacral_foramina(body)
+    for p, q, c in zip(front, back, sacral_foramen_channels(body)):
+        s = c.s
+        _, _, ant = f.at(s)
+        a = ant[0]
+        for pa, pb in ((p, q), (g.mirror(p), g.mirror(q))):
+            # looking straight back through an anterior foramen one meets bone
+            # behind the canal: no see-through hole from front to back
+            hit = _first_hit(sac, pa + 6 * a, -a, reach=90.0)
+            assert hit is not None and hit > 12.0, "anterior foramen is not a channel into the sacrum"
+            # a posterior foramen opens on the dorsal surface, further out
+            assert len(sac.ray_trace(pb - 6 * a, pb + 6 * a)[0]) == 0, "no posterior foramen"
+            assert abs(pb[0]) > abs(pa[0]) + 3.0
+        # a probe can pass from the anterior foramen along its channel into the
+        # sacral canal without touching bone
+        pos = f.at(s)[0][0]
+        end, join = pos + g.X * c.xe + a * c.we, pos + g.X * c.xc + a * c.wc
+        path = np.vstack([np.linspace(p + 2 * a, end, 15), np.linspace(end, join, 8),
+                          np.linspace(join, pos + a * c.wc, 8)])
+        assert (_distance(sac, path) > 0.0).all(), "the foramen does not open into the canal"
+
+
+def test_sacrum_is_a_curved_wedge_of_plausible_bulk(meshes, body):
+    sac = meshes["sacrum"]
+    f = g.sacral_frame(body)
+    # anterior midline profile measured on the mesh: concave forward by several mm
+    # (S1-S5 kyphosis 30-40 deg, anatomy-dimensions 1.5)
+    pts = []
+    for s in np.linspace(2.0, f.length - 2.0, 25):
+        pos, _, ant = f.at(s)
+        hit = _first_hit(sac, pos[0] + ant[0] * 40.0, -ant[0], reach=60.0)
+        pts.append(pos[0] + ant[0] * (40.0 - hit))
+    pts = np.array(pts)
+    chord = pts[-1] - pts[0]
+    n = np.cross(chord, g.X)
+    n /= np.linalg.norm(n)
+    sag = (pts - pts[0]) @ n * np.sign(n @ f.anterior)
+    assert -sag.min() == pytest.approx(8.0, abs=4.0), "anterior surface not concave"
+    # the alae fall away from the S1 endplate: 30 mm lateral of the body the
+    # top of the ala lies well below the endplate plane
+    w_end = body.t.vec("pelvis.s1_endplate_size")[0]
+    e = body.s1_endplate_centre
+    top = _first_hit(sac, e + g.X * (w_end / 2 + 25.0) + f.up * 30.0, -f.up, reach=80.0)
+    assert top is not None and top - 30.0 > 5.0
+    # bulk: the thinned lateral parts and apex keep the volume well under the
+    # old box-like 240 cm3 (modelling bound)
+    assert 120e3 < sac.volume < 215e3
+
+
 def test_coccyx_continues_below_the_sacrum(meshes, manifest):
     cb = np.asarray(meshes["coccyx"].bounds)
     apex = _lm(manifest, "sacral_apex")
