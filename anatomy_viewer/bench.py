@@ -45,7 +45,8 @@ def parse(argv):
 
 def run_probe(role: str, meshes: Path, work: Path, args, view=None) -> dict:
     out = work / f"{role}-{time.monotonic_ns()}.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb",
+    display = getattr(args, "display", None) or os.environ.get("DISPLAY", "")
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display,
                PYTHONPATH=os.pathsep.join([str(paths.PACKAGE_DIR.parent), os.environ.get("PYTHONPATH", "")]))
     cmd = [sys.executable, "-m", "anatomy_viewer.bench_probe", role, "--meshes", str(meshes),
            "--out", str(out), "--frames", str(args.frames), "--window", "x".join(map(str, SCREEN))]
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
             results = benchmark(args, Path(tmp))
         else:
             with virtual_display(SCREEN) as display:
-                os.environ["DISPLAY"] = display
+                args.display = display          # for the children only: this process keeps its own
                 results = benchmark(args, Path(tmp))
     results["wall_s"] = time.time() - started
     out = Path(args.json)

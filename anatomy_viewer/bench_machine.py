@@ -28,4 +28,4 @@ def machine_info() -> dict:
     return {"platform": platform.platform(), "python": platform.python_version(),
             "cpu": _first("/proc/cpuinfo", "model name") or platform.processor(),
             "logical_cpus": os.cpu_count(), "memory": _first("/proc/meminfo", "MemTotal"),
-            "packages": {p: _version(p) for p in ("vtk", "pyvista", "pyvistaqt", "PySide6")}}
+            "packages": {p: _version(p) for p in ("vtk", "pyvista", "pyvistaqt", "PySide6_Essentials")}}

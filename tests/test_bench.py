@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pyvista as pv
@@ -66,9 +67,11 @@ def test_a_missing_figure_is_never_within_budget():
 
 def test_a_tiny_run_on_the_fixture_atlas_writes_every_figure(atlas_dir, trigger_dir, tmp_path):
     out = tmp_path / "bench.json"
+    display = os.environ.get("DISPLAY")
     code = bench.main(["--json", str(out), "--meshes", str(atlas_dir), "--trigger-maps", str(trigger_dir),
                        "--frames", "3", "--reps", "1", "--scales", "1,2"])
     data = json.loads(out.read_text())
+    assert os.environ.get("DISPLAY") == display            # its own X screen was for the children only
     assert code == (0 if data["all_within_budget"] else 1)
     assert set(data["scales"]) == {"1x", "2x"}
     assert data["machine"]["logical_cpus"] >= 1 and data["screen_px"] == [1280, 800]
