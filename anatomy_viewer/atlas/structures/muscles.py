@@ -576,7 +576,7 @@ def _pectineus(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
-    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0)
+    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True)
 
 
 # ---------------------------------------------------------------- adductor longus
@@ -624,14 +624,15 @@ def _adductor_longus(body: Body) -> Built:
             edge = 0.45 + 0.55 * np.sin(np.pi * u)
             # the tendon: a rounded (elliptical) section, thin at the bone
             rounded = np.sqrt(np.clip(1.0 - (2.0 * u - 1.0) ** 2, 0.0, 1.0))
-            along = ramp(v, [0.0, 0.4 * tv, tv, 0.5, 0.9, 1.0], [0.3, 0.45, 0.8, 1.0, 0.6, 0.35])
+            along = ramp(v, [0.0, 0.4 * tv, tv, 0.5 * (tv + 0.5), 0.5, 0.9, 1.0], [0.3, 0.42, 0.6, 0.85, 1.0, 0.6, 0.35])
             across = np.where(v < tv, rounded + (edge - rounded) * np.clip(v / tv, 0.0, 1.0) ** 2, edge)
             return np.maximum(1.5, half * along * across)
         cloud = sheet(surface, thickness, 110.0, 240.0, min_half_thickness=max(1.5, half * 0.3))
         central = CentreLine.through(surface(np.full(6, 0.5), np.linspace(0, 1, 6)))
         return cloud, central
 
-    return _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),))
+    return _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),),
+                  smooth_push=True)
 
 
 # ---------------------------------------------------------------- piriformis
