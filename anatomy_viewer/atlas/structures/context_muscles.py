@@ -38,6 +38,10 @@ OBSTACLE_MARGIN = 25.0  # mm around the muscle's first guess
 HUG = 10.0             # mm a sheet's mid-surface is first placed inside bone, then pushed out onto it
 PATH_POINTS = 16
 PUSH_SMOOTHING = 12.0  # mm, neighbourhood over which bone push-outs are averaged
+DRAPE_START = 60.0     # mm outside its lofted place where a draped sheet starts
+BOX_FLOOR = 4.0        # mm, least distance assumed outside a neighbour's bounding box
+DRAPE_SPACING = 2.0    # mm, grid on which what lies beneath a draped sheet is sampled
+DRAPE_REACH = 15.0     # mm inside its lofted place a draped sheet may sink where nothing lies beneath
 SMOOTH_ITERATIONS = 25
 
 LUMBAR = tuple(f"vertebra_{lv}" for lv in ("t12", "l1", "l2", "l3", "l4", "l5"))
@@ -50,7 +54,7 @@ CONTEXT_MUSCLES = ("gluteus_maximus", "gluteus_medius", "quadratus_lumborum", "e
 # the neighbours a muscle is kept clear of (bones first, then soft structures)
 OBSTACLES = {
     "gluteus_medius": PELVIS + FEMUR,
-    "gluteus_maximus": PELVIS + FEMUR + ("sciatic_nerve", "piriformis"),
+    "gluteus_maximus": PELVIS + FEMUR + ("sciatic_nerve", "piriformis"),   # and the rotator bed
     "quadratus_lumborum": LUMBAR + ("hip_bone", "kidney_right"),
     "erector_spinae": LUMBAR + DISCS + ("hip_bone", "sacrum"),
     "vastus_intermedius": FEMUR,
@@ -140,13 +144,16 @@ def smooth_push(centres: np.ndarray, radii: np.ndarray, obstacle: Optional[sdf.F
 
 
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
-           power: float = 1.0, top: Optional[float] = None, medial: bool = False) -> Built:
+           power: float = 1.0, top: Optional[float] = None, medial: bool = False,
+           obstacle: Optional[sdf.Field] = None) -> Built:
     """Fit the scale of `shape(s)` to the muscle's target volume (or keep s = 1
     without one), with the spheres pushed off and cut clear of the obstacles,
     and the field cut flat at height `top` when given; `medial` keeps the
-    muscle on its own side of the midline (x > 0), clear of its mirror image."""
-    lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
-    obstacle = _obstacle(body, muscle, lo, hi)
+    muscle on its own side of the midline (x > 0), clear of its mirror image.
+    `obstacle` replaces the one sampled from OBSTACLES when given."""
+    if obstacle is None:
+        lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
+        obstacle = _obstacle(body, muscle, lo, hi)
 
     def make(s):
         cloud, line = shape(s)
@@ -206,7 +213,94 @@ def _gluteus_medius(body: Body) -> Built:
 
 # ---------------------------------------------------------------- gluteus maximus
 
+def rotator_bed(body: Body) -> sdf.Field:
+    """The short lateral rotators behind the hip (gemelli with the obturator
+    internus tendon, and quadratus femoris), which the atlas does not show as
+    structures: a bed of two tapered capsules from the ischium to the back of
+    the greater trochanter and the intertrochanteric crest. Gluteus maximus
+    lies on it (and on piriformis and the sciatic nerve), so no empty space is
+    left where these muscles belong."""
+    spine, tub = pg.ischial_spine(body), pg.ischial_tuberosity(body)
+    gemelli_r = _t(body, "obturator_internus_gemelli_thickness") / 2.0
+    qf_r = _t(body, "quadratus_femoris_thickness") / 2.0
+    fossa = lf.trochanteric_fossa(body)
+    crest = lf.intertrochanteric_crest(body, 0.5)
+    # obturator internus leaves through the lesser sciatic notch, between spine and tuberosity
+    notch = 0.5 * (spine + tub)
+    gemelli = sdf.round_cone(notch + [0.0, -gemelli_r, 0.0], fossa + [0.0, -gemelli_r, 0.0], gemelli_r,
+                             0.6 * gemelli_r)
+    quadratus = sdf.round_cone(tub + [8.0, -qf_r, 0.0], crest + [0.0, -qf_r, 0.0], qf_r, qf_r)
+    return sdf.union(gemelli, quadratus, k=6.0)
+
+
+def boxed(field: sdf.Field, lo, hi) -> sdf.Field:
+    """A field evaluated only inside the box [lo, hi] (a structure's bounds,
+    which keep a margin around its surface); outside it, the distance to the
+    box plus BOX_FLOOR mm, which is close to the field there and far enough
+    that nothing is cut along the box's faces."""
+    lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+
+    def f(P):
+        Q = np.clip(P, lo, hi)
+        out = np.linalg.norm(P - Q, axis=1)
+        inside = out == 0.0
+        out += BOX_FLOOR
+        if inside.any():
+            out[inside] = field(P[inside])
+        return out
+    return f
+
+
+def sampled_in_box(field: sdf.Field, lo, hi, spacing: float) -> sdf.Field:
+    """A field sampled on a grid over the box [lo, hi] and interpolated; outside
+    the box, the distance to the box (a lower bound for anything inside it, so
+    sphere tracing from outside never overshoots). What lies outside the box
+    is ignored. Away from the surface the values are replaced by the
+    Euclidean distance transform of the sampled inside/outside: bone fields
+    are only lower bounds of the distance far from the bone, which would stop
+    a drape short of it."""
+    from scipy.ndimage import distance_transform_edt, map_coordinates
+
+    from ..meshing import sample_grid
+
+    vol, origin = sample_grid(field, lo, hi, spacing)
+    inside = vol < 0
+    exact = (distance_transform_edt(~inside) - distance_transform_edt(inside)) * spacing
+    exact += np.where(inside, 0.5, -0.5) * spacing
+    vol = np.where(np.abs(vol) < 2.0 * spacing, vol, exact).astype(np.float32)
+    top = origin + (np.array(vol.shape) - 1) * spacing
+
+    def f(P):
+        Q = np.clip(P, origin, top)
+        inside = map_coordinates(vol, ((Q - origin) / spacing).T, order=1, mode="nearest")
+        return inside + np.linalg.norm(P - Q, axis=1)
+    return f
+
+
+def drape(centres: np.ndarray, radii: np.ndarray, outward: np.ndarray, obstacle: Optional[sdf.Field],
+          start: float, reach: float) -> np.ndarray:
+    """Lay a sheet of spheres onto what lies beneath it: each centre moves from
+    `start` mm outside its place inward (against `outward`, unit rows) until its
+    sphere (radius + GAP) touches the obstacle, but no further than `reach` mm
+    inside its place. Sphere tracing on the obstacle's distance."""
+    if obstacle is None:
+        return centres - outward * reach
+    P = centres + outward * start
+    travelled = np.zeros(len(P))
+    need = radii + GAP
+    for _ in range(40):
+        d = obstacle(P) - need
+        step = np.clip(d, 0.0, start + reach - travelled)
+        if step.max() < 0.1:
+            break
+        P -= outward * step[:, None]
+        travelled += step
+    return P
+
+
 def _gluteus_maximus(body: Body) -> Built:
+    from scipy.spatial import cKDTree
+
     from .pelvis_sacrum import coccyx_axis
 
     s0, s1 = _v(body, "gluteus_maximus_sacral_origin")
@@ -215,12 +309,11 @@ def _gluteus_maximus(body: Body) -> Built:
     cx = coccyx[len(coccyx) // 2] + [8.0, -6.0, 0.0]
     tub = pg.ischial_tuberosity(body)
     low = _t(body, "gluteus_maximus_lower_border_below_tuberosity")
-    behind = _t(body, "gluteus_maximus_behind_notch")
     # the lower border crosses below the tuberosity (covering it in standing)
-    lowest = np.array([0.5 * (cx[0] + tub[0]), tub[1] - behind, tub[2] - low])
+    lowest = np.array([0.5 * (cx[0] + tub[0]), tub[1], tub[2] - low])
     # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
     # side of the coccyx, then along the sacrotuberous ligament towards the tuberosity
-    origin_pts = np.vstack([crest, body.psis + [0.0, -6.0, -10.0],
+    origin_pts = np.vstack([crest, body.psis + [0.0, 0.0, -_t(body, "gluteus_maximus_origin_below_psis")],
                             ca.dorsal_sacrum_lateral(body, s0, 0.85),
                             ca.dorsal_sacrum_lateral(body, 0.5 * (s0 + s1), 0.8),
                             ca.dorsal_sacrum_lateral(body, s1, 0.8), cx, lowest])
@@ -232,28 +325,42 @@ def _gluteus_maximus(body: Body) -> Built:
     ins_pts = np.vstack([itt, tuberosity + g.up * half_len, tuberosity - g.up * half_len])
     origin = polyline_param(origin_pts)
     insertion = polyline_param(ins_pts)
-    notch = pg.sciatic_notch_deepest(body)
+    surface = loft(origin, insertion)
     thick = _t(body, "gluteus_maximus_thickness")
     size_u = float(np.linalg.norm(np.diff(origin_pts, axis=0), axis=1).sum())
+    # the sheet is draped from behind onto what lies under it: horizontally
+    # towards a vertical axis through the hip-joint centre's x, level with the
+    # ASIS in front (so the drape runs backward to forward behind the hip and
+    # obliquely over the greater trochanter)
+    axis = np.array([body.hjc[0], body.asis[1]])
+    lo, hi = SphereCloud(np.vstack([origin_pts, ins_pts]), np.full(len(origin_pts) + len(ins_pts), thick)).bounds(
+        OBSTACLE_MARGIN)
+    load_all()
+    parts = [part_of(body, rid) for rid in OBSTACLES["gluteus_maximus"] if rid in REGISTRY]
+    gmed = built(body, "gluteus_medius")
+    beneath = union_fields([boxed(p.field, p.lo, p.hi) for p in parts]
+                           + [rotator_bed(body), boxed(gmed.cloud.field(), *gmed.cloud.bounds())])
+    beneath = sampled_in_box(beneath, lo, hi, DRAPE_SPACING)
 
     def shape(s):
         half = s * thick / 2.0
 
-        def middle(u):
-            m = 0.5 * (origin(u) + insertion(u))
-            # bow backwards over piriformis, the sciatic nerve and the tuberosity
-            m[:, 1] = np.minimum(m[:, 1], notch[1] - behind - half)
-            return m
-        surface = loft(origin, insertion, middle)
-
         def thickness(u, v):
-            edge = 0.6 + 0.4 * np.sin(np.pi * u)
-            along = ramp(v, [0.0, 0.15, 0.45, 0.8, 1.0], [0.45, 0.9, 1.0, 0.75, 0.3])
+            edge = 0.75 + 0.25 * np.sin(np.pi * u)
+            along = ramp(v, [0.0, 0.12, 0.35, 0.8, 1.0], [0.45, 0.9, 1.0, 0.9, 0.35])
             return np.maximum(2.5, half * edge * along)
-        return (sheet(surface, thickness, size_u, 200.0, min_half_thickness=max(2.5, 0.3 * half)),
-                _central(surface))
+        cloud = sheet(surface, thickness, size_u, 200.0, min_half_thickness=max(2.5, 0.35 * half))
+        flat = cloud.centres[:, :2] - axis
+        outward = np.column_stack([flat / np.linalg.norm(flat, axis=1)[:, None], np.zeros(len(flat))])
+        laid = drape(cloud.centres, cloud.radii, outward, beneath, DRAPE_START, DRAPE_REACH)
+        # average the displacement over neighbours, so the sheet lies smoothly
+        disp = laid - cloud.centres
+        groups = cKDTree(cloud.centres).query_ball_point(cloud.centres, PUSH_SMOOTHING)
+        for _ in range(2):
+            disp = np.array([disp[i].mean(axis=0) for i in groups])
+        return SphereCloud(cloud.centres + disp, cloud.radii), _central(surface)
 
-    return _sized(body, "gluteus_maximus", shape, medial=True)
+    return _sized(body, "gluteus_maximus", shape, medial=True, obstacle=beneath)
 
 
 # ---------------------------------------------------------------- quadratus lumborum

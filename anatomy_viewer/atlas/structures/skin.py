@@ -100,11 +100,13 @@ def trunk_sections(body: Body) -> list[Section]:
     crest_a = t.get("skin.biiliac_breadth") / 2.0
     crest_back = spinous_tip_y(body, "l4") - t.get("skin.fat_lumbar")
     crest = Section(v["l4"].centre[2], 0.0, crest_back + wb, crest_a, wb)
-    # hips: greater trochanters' level, bitrochanteric breadth and hip girth
+    # hips: greater trochanters' level, bitrochanteric breadth and hip girth;
+    # the trochanters, the gluteal muscles and their fat shape the hips and
+    # buttocks, so the envelope is kept inside them and carries only the front
     ha, hb = axes_for_girth(t.get("skin.hip_girth"), TRUNK_EXPONENT,
                             half_width=t.get("skin.bitrochanteric_breadth") / 2.0)
     hip_front = body.symphysis_top[1] + t.get("skin.fat_abdomen")
-    # the gluteal muscles and their fat shape the buttocks: the envelope carries only the front
+    ha *= t.get("skin.envelope_hip_width_fraction")
     hb *= t.get("skin.envelope_buttock_fraction")
     hip = Section(body.hjc[2] - t.get("skin.hip_level_below_hjc"), 0.0, hip_front - hb, ha, hb)
     # buttocks' lower end: the trunk closes just below the gluteal fold
@@ -125,9 +127,12 @@ def thigh_sections(body: Body) -> list[Section]:
         s = (hjc[2] - z) / (hjc[2] - knee[2])
         return hjc[0] + s * (knee[0] - hjc[0])
 
-    fa, fb = axes_for_girth(t.get("skin.thigh_girth"), LIMB_EXPONENT,
-                            depth_ratio=t.get("skin.upper_thigh_depth_ratio"))
-    r_mid = axes_for_girth(t.get("skin.mid_thigh_girth"), LIMB_EXPONENT, depth_ratio=1.0)[0]
+    # the thigh muscles and their fat shape the thigh: the girth-sized sections
+    # are shrunk so that they lie inside them and only round off the outline
+    inside = t.get("skin.envelope_limb_fraction")
+    fa, fb = (inside * a for a in axes_for_girth(t.get("skin.thigh_girth"), LIMB_EXPONENT,
+                                                 depth_ratio=t.get("skin.upper_thigh_depth_ratio")))
+    r_mid = inside * axes_for_girth(t.get("skin.mid_thigh_girth"), LIMB_EXPONENT, depth_ratio=1.0)[0]
     r_calf = axes_for_girth(t.get("skin.calf_girth"), LIMB_EXPONENT, depth_ratio=1.0)[0]
     knee_a = t.get("skin.knee_breadth") / 2.0
     mid_z = 0.5 * (fold_z + knee[2])
@@ -188,6 +193,25 @@ def _fat(body: Body, structure_id: str, kind: str) -> float:
     return body.t.get(f"skin.{key}")
 
 
+# structures whose side faces carry another fat thickness than their back:
+# gluteus maximus passes over the greater trochanter, where the buttock's fat
+# thins to the soft tissue over the trochanter
+FAT_ON_SIDE = {"gluteus_maximus": "fat_trochanter"}
+
+
+def _fat_over(body: Body, structure_id: str, kind: str, normals: np.ndarray) -> np.ndarray:
+    """Subcutaneous thickness over each surface point of a structure (mm)."""
+    from ...model.manifest import base_id
+
+    fat = np.full(len(normals), _fat(body, structure_id, kind))
+    side_key = FAT_ON_SIDE.get(base_id(structure_id))
+    if side_key:
+        # weight 1 where the surface faces straight out to the side, 0 where it faces back
+        w = np.clip((np.abs(normals[:, 0]) - 0.4) / 0.4, 0.0, 1.0)
+        fat = fat * (1.0 - w) + body.t.get(f"skin.{side_key}") * w
+    return fat
+
+
 def atlas_surfaces(body: Body, meshes_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every built structure's surface points and outward normals, with the
     subcutaneous thickness over each point."""
@@ -203,7 +227,7 @@ def atlas_surfaces(body: Body, meshes_dir: Path) -> tuple[np.ndarray, np.ndarray
         mesh = pv.read(str(meshes_dir / s.file))
         pts.append(np.asarray(mesh.points, float))
         nrm.append(np.asarray(mesh.point_data["Normals"], float))
-        fat.append(np.full(mesh.n_points, _fat(body, s.id, s.kind.value)))
+        fat.append(_fat_over(body, s.id, s.kind.value, np.asarray(mesh.point_data["Normals"], float)))
     if not pts:
         raise ValueError(f"{meshes_dir}: no structures to wrap: build them before the skin")
     return np.vstack(pts), np.vstack(nrm), np.concatenate(fat)
