@@ -401,6 +401,32 @@ def test_sacrum_is_a_curved_wedge_of_plausible_bulk(meshes, body):
     assert 120e3 < sac.volume < 215e3
 
 
+def test_superior_pubic_ramus_is_a_triangular_bar_under_the_pecten(meshes, body):
+    from anatomy_viewer.atlas.structures.pelvis_ilium import superior_ramus_frames
+
+    hb = meshes["hip_bone_right"]
+    h, dep = body.t.vec("pelvis.superior_ramus_thickness")
+    line, tang, up, ant = superior_ramus_frames(body)
+    def width(i, depth_below):
+        """Front-to-back breadth of the bone `depth_below` mm under the pecten
+        line, measured by rays from in front and from behind."""
+        c = line[i] - up[i] * depth_below
+        f = _first_hit(hb, c + ant[i] * 25.0, -ant[i], reach=25.0)
+        r = _first_hit(hb, c - ant[i] * 25.0, ant[i], reach=25.0)
+        return 0.0 if f is None or r is None else 50.0 - f - r
+
+    for fr in (0.35, 0.5, 0.65):
+        i = int(fr * len(line))
+        # the pecten pubis is the upper edge itself
+        top = _first_hit(hb, line[i] + up[i] * 15.0, -up[i], reach=30.0)
+        assert top is not None and abs(15.0 - top) < 3.0, "the ramus does not reach the pecten line"
+        near_top, lower = width(i, 0.15 * h), width(i, 0.75 * h)
+        # a sharp edge above, broad below: triangular, not a round rod
+        assert near_top < 0.45 * lower, f"ramus section not triangular ({near_top:.1f} vs {lower:.1f} mm)"
+        # flattened: its base is about as deep (front-back) as the bar is high
+        assert lower >= 0.6 * dep
+
+
 def test_coccyx_continues_below_the_sacrum(meshes, manifest):
     cb = np.asarray(meshes["coccyx"].bounds)
     apex = _lm(manifest, "sacral_apex")

@@ -232,10 +232,85 @@ def _pubis_parts(body: Body):
     start = tub + sy.back * (d_sr / 2.0) + sy.down * (h_sr / 2.0) - g.X * 6.0
     end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
     into = ac.centre + unit(emin - ac.centre) * (ac.radius * 0.9)
-    ramus_path = spline([start, 0.5 * (start + end) + g.Z * 2.0, end, into], 40)
-    ramus = sweep(ramus_path, rx=d_sr / 2.0, ry=h_sr / 2.0, up=g.Z)
+    # lateral end: a round root into the acetabulum; the rest of the ramus is
+    # the triangular bar under the pecten (superior_ramus_bar)
+    root = sweep(spline([end, into], 12), rx=d_sr / 2.0, ry=h_sr / 2.0, up=g.Z)
+    bar = superior_ramus_bar(body)
+
+    def ramus(P):
+        return smin(root(P), bar(P), 3.0)
     tubercle = sphere(tub + unit(centre - tub) * 4.0, 5.0)
     return pubic_body, ramus, tubercle
+
+
+_PECTEN_EDGE = 1.0  # rounding of the pecten's sharp edge (mm)
+
+
+def _triangle2(a, b, v0, v1, v2):
+    """Signed distance to a 2D triangle (vertices counter-clockwise or not)."""
+    P = np.stack([a, b], axis=-1)
+    V = [np.asarray(v, float) for v in (v0, v1, v2)]
+    d2 = np.full(a.shape, np.inf)
+    sign = np.zeros(a.shape)
+    for i in range(3):
+        e = V[(i + 1) % 3] - V[i]
+        w = P - V[i]
+        t = np.clip((w @ e) / (e @ e), 0.0, 1.0)
+        q = w - t[:, None] * e
+        d2 = np.minimum(d2, np.einsum("ij,ij->i", q, q))
+        sign += np.sign(e[0] * w[:, 1] - e[1] * w[:, 0])
+    inside = np.abs(sign) > 2.5
+    return np.where(inside, -1.0, 1.0) * np.sqrt(d2)
+
+
+def superior_ramus_frames(body: Body, n: int = 120):
+    """Points along the pecten pubis (right, eminence -> tubercle) extended
+    14 mm past the eminence into the acetabular region, with unit tangents, 'up' vectors (vertical,
+    square to the line) and anterior vectors: the frame of the ramus bar."""
+    pec = g.pecten_pubis(body, 60)
+    t0 = unit(pec[0] - pec[1])
+    line = spline(np.vstack([pec[0] + t0 * 14.0, pec]), n)
+    tang = np.gradient(line, axis=0)
+    tang /= np.linalg.norm(tang, axis=1)[:, None]
+    up = g.Z - (tang @ g.Z)[:, None] * tang
+    up /= np.linalg.norm(up, axis=1)[:, None]
+    ant = np.cross(tang, up)
+    ant *= np.sign(ant[:, 1])[:, None]
+    return line, tang, up, ant
+
+
+def superior_ramus_bar(body: Body) -> Field:
+    """The superior pubic ramus as a flattened triangular bar: its sharp upper
+    edge is the pecten pubis (running on into the arcuate line), the broad
+    pectineal surface faces forward and up, the pelvic surface back and up and
+    the obturator surface down; height and base depth from the table."""
+    from scipy.spatial import cKDTree
+
+    h, dep = body.t.vec("pelvis.superior_ramus_thickness")
+    line, tang, up, ant = superior_ramus_frames(body)
+    tree = cKDTree(line)
+    r = _PECTEN_EDGE
+    # outer triangle: apex on the pecten, base below it, a little more of the
+    # base in front (the obturator crest) than behind
+    apex, front, back = np.array([0.0, 0.0]), np.array([0.55 * dep, -h]), np.array([-0.45 * dep, -h])
+    c = (apex + front + back) / 3.0
+    k = 1.0 - 3.0 * r / h
+    tri = [c + (v - c) * k for v in (apex, front, back)]
+    seg = np.linalg.norm(np.diff(line, axis=0), axis=1).mean()
+    total = seg * (len(line) - 1)
+
+    def f(P):
+        _, i = tree.query(P, k=1)
+        Q = P - line[i]
+        along = np.einsum("ij,ij->i", Q, tang[i])
+        a = np.einsum("ij,ij->i", Q, ant[i])
+        b = np.einsum("ij,ij->i", Q, up[i])
+        d = _triangle2(a, b, *tri) - r
+        # the ends: the bar stops at both ends of its line (buried in the
+        # pubic body and tubercle at one end and the acetabulum at the other)
+        u = i * seg + along
+        return smax(d, np.maximum(-u, u - total), 2.0)
+    return f
 
 
 def _obturator_ring(body: Body) -> Field:
@@ -278,9 +353,12 @@ def _brim_ridge(body: Body) -> Field:
     ac = g.acetabulum(body)
     line = np.vstack([g.arcuate_line(body, 40), g.pecten_pubis(body, 30)[1:]])
     line = spline(line[::3], 120)
-    r = 4.0
-    centres = line + unit(ac.centre + g.Z * 10.0 - line) * r
-    return sphere_sweep(centres, np.linspace(5.0, 3.0, len(centres)))
+    # rounded along the arcuate line, narrowing to a sharp edge on the pecten
+    # (where the triangular ramus bar forms the edge itself)
+    u = np.linspace(0.0, 1.0, len(line))
+    r = np.interp(u, (0.0, 0.5, 0.62, 1.0), (5.0, 3.5, 1.5, 1.2))
+    centres = line + unit(ac.centre + g.Z * 10.0 - line) * r[:, None]
+    return sphere_sweep(centres, r)
 
 
 def _quadrilateral_plate(body: Body) -> Field:
