@@ -285,7 +285,8 @@ def _psoas_major(body: Body) -> Built:
         W = np.where(deep[:, None], ap_dir, ml_dir)
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
-    return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0)
+    return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
+                  smooth_push=True)
 
 
 # ---------------------------------------------------------------- psoas minor
