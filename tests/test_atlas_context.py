@@ -131,7 +131,8 @@ def test_gluteus_medius_attachments():
 
 def test_gluteus_maximus_attachments():
     b = body()
-    _near("gluteus_maximus", ca.dorsal_sacrum_lateral(b, 50.0, 0.8), "sacrum", reach=20.0)
+    # the sheet is draped onto the bone and smoothed, so it lies within about 5 mm of it
+    _near("gluteus_maximus", ca.dorsal_sacrum_lateral(b, 50.0, 0.8), "sacrum", reach=20.0, touch=5.0)
     _near("gluteus_maximus", b.psis, "hip_bone_right", reach=25.0)
 
 
@@ -203,7 +204,7 @@ def test_gluteus_maximus_lies_behind_piriformis_and_the_sciatic_nerve(neighbour)
     assert len(sel) >= 10, f"{neighbour} has no course in the buttock"
     sel = sel[np.linspace(0, len(sel) - 1, 25).astype(int)]
     for p in sel:
-        start, end = [p[0], -300.0, p[2]], [p[0], p[1], p[2]]
+        start, end = [p[0], -300.0, p[2]], [p[0], p[1] + 3.0, p[2]]
         hits = {}
         for sid in ("gluteus_maximus_right", neighbour):
             pts, _ = poly(sid).ray_trace(start, end)

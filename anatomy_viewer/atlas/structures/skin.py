@@ -181,6 +181,7 @@ FAT_BY_STRUCTURE = {
     "hip_bone": "fat_asis", "sacrum": "fat_psis", "coccyx": "fat_psis", "femur": "fat_trochanter",
     "patella": "fat_knee", "tibia": "fat_knee", "fibula": "fat_knee", "gluteus_maximus": "fat_gluteal",
     "gluteus_medius": "fat_gluteal", "erector_spinae": "fat_lumbar", "quadratus_lumborum": "fat_lumbar",
+    "great_saphenous_vein": "fat_over_saphenous",
 }
 FAT_BY_KIND = {"bone": "fat_lumbar", "muscle": "fat_thigh_anterior", "cartilage": "fat_lumbar",
                "ligament": "fat_thigh_anterior", "organ": "fat_abdomen"}
@@ -249,10 +250,13 @@ def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray)
         synonyms=("Integument", "Body surface"), fma=7163, triangles=40000, wraps_atlas=True)
 def skin(body: Body, meshes_dir: Path) -> Part:
     env = envelope(body)
-    inner = wrapped_structures(*atlas_surfaces(body, meshes_dir))
+    points, normals, fat = atlas_surfaces(body, meshes_dir)
+    inner = wrapped_structures(points, normals, fat)
     t = body.t
     # muscles are cut at the model's top level: the skin closes just above them
-    top = body.vertebrae["t12"].centre[2] + t.get("skin.top_above_t12") + t.get("skin.cap_margin")
+    # (and above anything built higher, such as the upper pole of a kidney)
+    top = max(body.vertebrae["t12"].centre[2] + t.get("skin.top_above_t12"), float(points[:, 2].max())) \
+        + t.get("skin.cap_margin")
     bottom = body.knee_centre[2] - t.get("skin.bottom_below_knee")
     half_w = t.get("skin.hip_girth") / 4.0
     lo = np.array([-half_w - 20, -220.0, bottom - 5])
