@@ -85,7 +85,7 @@ def test_a_drag_rotates_without_selecting(viewer, qtbot):
 def test_hover_names_the_structure_in_the_status_bar(viewer, qtbot):
     w = viewer()
     qtbot.mouseMove(w.plotter, screen_point(w, PSOAS_SPOT))
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Psoas major (right)", timeout=2000)
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Psoas major (right)", timeout=5000)
     qtbot.mouseMove(w.plotter, QPoint(5, 5))
     qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "", timeout=2000)
 

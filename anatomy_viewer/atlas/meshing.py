@@ -79,7 +79,9 @@ def largest_component(mesh: Mesh) -> Mesh:
     tm = trimesh.Trimesh(mesh.points, mesh.faces, process=True)
     parts = tm.split(only_watertight=False)
     if len(parts) > 1:
-        tm = max(parts, key=lambda m: abs(m.volume))
+        # signed volume from the faces directly: trimesh's mass properties divide
+        # by zero on a degenerate sliver
+        tm = max(parts, key=lambda m: abs(Mesh(np.asarray(m.vertices, float), np.asarray(m.faces)).volume))
     return Mesh(np.asarray(tm.vertices, float), np.asarray(tm.faces, np.int64))
 
 
