@@ -75,5 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     return run_app(view=args.view, select=args.select)
 
 
+def entry_point() -> int:
+    """`anatomy-viewer`: like main(), but quiet when its output pipe closes early
+    (e.g. `anatomy-viewer find-pain shin | head -3`)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -170,3 +170,19 @@ def test_cli_commands_reach_the_checks(capsys):
     assert "Traceback" not in captured.err
     if not (meshes_dir() / "atlas.json").exists():
         assert code == 2
+
+
+def test_a_closed_output_pipe_ends_quietly():
+    """`anatomy-viewer find-pain shin | head -1` must not print a traceback."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from anatomy_viewer.cli import entry_point; "
+            "sys.argv = ['anatomy-viewer', 'find-pain', 'shin', 'front_knee', 'groin']; sys.exit(entry_point())")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err, err
