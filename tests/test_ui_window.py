@@ -84,6 +84,11 @@ def test_a_drag_rotates_without_selecting(viewer, qtbot):
 
 def test_hover_names_the_structure_in_the_status_bar(viewer, qtbot):
     w = viewer()
+    # QTest keeps one pointer for the whole run: start with no button held and
+    # away from the spot, whatever an earlier test left behind (a held button
+    # makes every move a drag, which names nothing)
+    qtbot.mouseRelease(w.plotter, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    qtbot.mouseMove(w.plotter, QPoint(5, 5))
     qtbot.mouseMove(w.plotter, screen_point(w, PSOAS_SPOT))
     qtbot.waitUntil(lambda: w.statusBar().currentMessage() == "Psoas major (right)", timeout=5000)
     qtbot.mouseMove(w.plotter, QPoint(5, 5))
