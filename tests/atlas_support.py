@@ -60,3 +60,49 @@ def centreline_near(structure_id: str, z: float, band: float = 3.0) -> np.ndarra
     sel = v[np.abs(v[:, 2] - z) < band]
     assert len(sel), f"{structure_id} has no vertices near z = {z}"
     return sel.mean(axis=0)
+
+
+# ---------------------------------------------------------------- soft-tissue checks
+
+@lru_cache(maxsize=None)
+def polydata_of(sid: str):
+    import pyvista as pv
+
+    return pv.read(str(meshes_dir() / f"{sid}.vtp"))
+
+
+def closest_distance(points: np.ndarray, sid: str) -> np.ndarray:
+    """Distance (mm) from each point to the surface of a committed structure."""
+    _, closest = polydata_of(sid).find_closest_cell(np.atleast_2d(points), return_closest_point=True)
+    return np.linalg.norm(np.atleast_2d(closest) - np.atleast_2d(points), axis=1)
+
+
+def inside_mask(points: np.ndarray, sid: str) -> np.ndarray:
+    import pyvista as pv
+
+    sel = pv.PolyData(points).select_interior_points(polydata_of(sid), check_surface=False)
+    return np.asarray(sel.point_data["selected_points"], bool)
+
+
+def interior_samples(sid: str, n: int = 6000) -> np.ndarray:
+    """Seeded random points inside a structure."""
+    rng = np.random.default_rng(7)
+    b = np.array(polydata_of(sid).bounds).reshape(3, 2)
+    P = rng.uniform(b[:, 0], b[:, 1], size=(n, 3))
+    return P[inside_mask(P, sid)]
+
+
+def comes_near(base: str, point, bone: str, reach: float = 15.0, touch: float = 4.0):
+    """The muscle comes within `reach` of an attachment point and, there,
+    within `touch` of the bone's surface."""
+    manifest_with(f"{base}_right", bone)
+    v = np.asarray(trimesh_of(f"{base}_right").vertices)
+    d = np.linalg.norm(v - point, axis=1)
+    assert d.min() < reach, f"{base} is {d.min():.0f} mm from its attachment"
+    close = v[d < reach]
+    assert closest_distance(close, bone).min() < touch, f"{base} does not touch {bone} there"
+
+
+def slab(sid: str, z: float, band: float = 4.0) -> np.ndarray:
+    v = np.asarray(trimesh_of(sid).vertices)
+    return v[np.abs(v[:, 2] - z) < band]

@@ -12,10 +12,12 @@ from ..recipes import REGISTRY, Part, load_all, part_of, recipe
 from . import context_attachments as ca
 from . import limb_femur as lf
 from . import pelvis_geometry as pg
-from .context_muscles import (DRAPE_REACH, DRAPE_SPACING, DRAPE_START, FEMUR, HUG, OBSTACLE_MARGIN, OBSTACLES,
-                              PELVIS, PUSH_SMOOTHING, Built, boxed, built, central_fibre, context_part, context_shape,
-                              drape, num, sampled_in_box, sized, vec)
+from .context_muscles import (DRAPE_REACH, DRAPE_SPACING, DRAPE_START, FEMUR, HUG, OBSTACLES, OBSTACLE_MARGIN,
+                              PELVIS, PUSH_SMOOTHING, Built, boxed, built, central_fibre, context_part,
+                              context_shape, drape, sampled_in_box, sized, table_readers)
 from .muscles_shape import SphereCloud, loft, polyline_param, ramp, sheet, union_fields
+
+num, vec = table_readers("context_gluteal")
 
 
 @context_shape("gluteus_medius", PELVIS + FEMUR)

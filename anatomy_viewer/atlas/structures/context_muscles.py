@@ -9,7 +9,9 @@ Each muscle is a union of spheres (muscles_shape.py) spread over a lofted
 sheet (fans, quadrilateral sheets) or over a wrap around the femoral shaft
 (the vasti), pushed off and cut clear of the bones and of the neighbours
 registered with it, and, where Handsfield 2014 gives a volume fraction,
-scaled until it encloses that volume. Numbers come from context_muscles.toml.
+scaled until it encloses that volume. The volume fractions are in
+context_muscles.toml; each shape module reads its own table file
+(context_gluteal.toml, context_trunk.toml, context_vasti.toml).
 
 A shape module registers each muscle with `context_shape(muscle, obstacles,
 neighbours)`; `built(body, muscle)` builds it once per body.
@@ -81,12 +83,16 @@ class Built:
 _BUILT: dict[tuple[int, str], Built] = {}
 
 
-def num(body: Body, key: str) -> float:
-    return body.t.get(f"context_muscles.{key}")
+def table_readers(table: str) -> tuple[Callable[[Body, str], float], Callable[[Body, str], np.ndarray]]:
+    """`num(body, key)` and `vec(body, key)` reading `<table>.<key>` from the
+    landmark table (each shape module reads its own table file)."""
+    def num(body: Body, key: str) -> float:
+        return body.t.get(f"{table}.{key}")
 
+    def vec(body: Body, key: str) -> np.ndarray:
+        return body.t.vec(f"{table}.{key}")
+    return num, vec
 
-def vec(body: Body, key: str) -> np.ndarray:
-    return body.t.vec(f"context_muscles.{key}")
 
 def built(body: Body, muscle: str) -> Built:
     key = (id(body), muscle)

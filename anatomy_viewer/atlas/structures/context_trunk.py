@@ -10,8 +10,10 @@ import numpy as np
 from ..body import Body
 from ..recipes import Part, recipe
 from . import context_attachments as ca
-from .context_muscles import DISCS, GAP, LUMBAR, Built, context_part, context_shape, num, sized, vec
+from .context_muscles import DISCS, GAP, LUMBAR, Built, context_part, context_shape, sized, table_readers
 from .muscles_shape import CentreLine, polyline_param, ramp, sheet
+
+num, vec = table_readers("context_trunk")
 
 
 @context_shape("quadratus_lumborum", LUMBAR + ("hip_bone", "kidney_right"))

@@ -12,8 +12,10 @@ from ..body import Body
 from ..recipes import Part, recipe
 from . import context_attachments as ca
 from . import limb_femur as lf
-from .context_muscles import FEMUR, GAP, Built, built, context_part, context_shape, sized, vec
+from .context_muscles import FEMUR, GAP, Built, built, context_part, context_shape, sized, table_readers
 from .muscles_shape import CentreLine, SphereCloud, ramp, sheet, smoothstep
+
+num, vec = table_readers("context_vasti")
 
 
 def _wrap(body: Body, arc, span, end_angle: float, inner: Callable[[np.ndarray, np.ndarray], np.ndarray],
