@@ -75,6 +75,17 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / np.where(n == 0, 1.0, n)
 
 
+def normal(field: Field, points, h: float = 0.25) -> np.ndarray:
+    """Unit outward gradient of a field at points (central differences with step h mm)."""
+    p = np.atleast_2d(np.asarray(points, float))
+    g = np.empty_like(p)
+    for i in range(3):
+        e = np.zeros(3)
+        e[i] = h
+        g[:, i] = field(p + e) - field(p - e)
+    return unit(g)
+
+
 def frame_from_axis(z_axis, hint=(0.0, 1.0, 0.0)) -> np.ndarray:
     """A rotation matrix whose third column is `z_axis` and whose second column
     is as close as possible to `hint`. Columns are the local axes in world."""
@@ -235,7 +246,6 @@ def sphere_sweep(centres: np.ndarray, radii, k_nearest: int = 8) -> Field:
     r = np.broadcast_to(np.asarray(radii, float), (len(C),)).copy()
     tree = cKDTree(C)
     k = min(k_nearest, len(C))
-    rmax = float(r.max())
 
     def f(P):
         dist, idx = tree.query(P, k=k)

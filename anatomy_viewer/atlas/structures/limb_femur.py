@@ -51,13 +51,7 @@ def project_to_surface(field: sdf.Field, points, iterations: int = 12, h: float 
 
 def surface_normal(field: sdf.Field, points, h: float = 0.25) -> np.ndarray:
     """Unit outward gradient of a field at points (central differences)."""
-    p = np.atleast_2d(np.asarray(points, float))
-    g = np.empty_like(p)
-    for i in range(3):
-        e = np.zeros(3)
-        e[i] = h
-        g[:, i] = field(p + e) - field(p - e)
-    return sdf.unit(g)
+    return sdf.normal(field, points, h)
 
 
 def ridge(field: sdf.Field, guide, radius: float, inset: float, smooth_n: int = 400) -> sdf.Field:

@@ -202,12 +202,7 @@ def gradient(field: Field, P: np.ndarray, h: float = GRADIENT_STEP) -> np.ndarra
     P = np.asarray(P, float)
     if hasattr(field, "gradient"):
         return field.gradient(P)
-    g = np.empty_like(P)
-    for k in range(3):
-        e = np.zeros(3)
-        e[k] = h
-        g[:, k] = field(P + e) - field(P - e)
-    return sdf.unit(g)
+    return sdf.normal(field, P, h)
 
 
 def push_clear(centres: np.ndarray, radii: np.ndarray, obstacle: Optional[Field], gap: float,
