@@ -265,6 +265,18 @@ def test_markdown_for_uses_manifest_names_latin_and_synonyms(library):
     assert "Vertebra lumbalis III" in covered and "Lumbar vertebrae" in covered
 
 
+def test_synonyms_are_listed_once_even_when_manifest_and_page_both_give_them(tmp_path):
+    write(tmp_path, "muscles/psoas_major.md", page_text(
+        extra='synonyms = ["Psoas", "iliopsoas (together with iliacus)"]\n'))
+    lib, problems = GuideLibrary.load(tmp_path)
+    assert problems == []
+    psoas = small_manifest().structures[0].model_copy(update={"synonyms": ("psoas", "iliopsoas")})
+    manifest = Manifest.model_validate({"structures": [psoas.model_dump()], "landmarks": []})
+    facts = next(line for line in lib.markdown_for("psoas_major_left", manifest).split("\n")
+                 if "Also called" in line)
+    assert facts.endswith("**Also called:** psoas, iliopsoas (together with iliacus)")
+
+
 def test_markdown_for_without_a_page_is_generated_from_the_manifest(library):
     manifest = small_manifest()
     md = library.markdown_for("kidney_right", manifest)

@@ -433,8 +433,18 @@ def _facts_line(structure, page_synonyms: tuple[str, ...]) -> str:
     bits = []
     if structure is not None:
         bits.append(f"**Latin:** *{structure.latin}*")
-    synonyms = list(dict.fromkeys([*(structure.synonyms if structure is not None else ()),
-                                   *page_synonyms]))
+    synonyms = _distinct_synonyms([*(structure.synonyms if structure is not None else ()), *page_synonyms])
     if synonyms:
         bits.append("**Also called:** " + ", ".join(synonyms))
     return " · ".join(bits)
+
+
+def _distinct_synonyms(names: Iterable[str]) -> list[str]:
+    """Synonyms once each, in order, ignoring case; a bare name is dropped when
+    another entry says the same with a note ("iliopsoas" beside "iliopsoas
+    (together with iliacus)")."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.strip().lower(), name.strip())
+    return [name for key, name in seen.items()
+            if not any(other != key and other.startswith(key + " (") for other in seen)]
