@@ -54,22 +54,28 @@ def needle_gaps(entry, target, meshes: Mapping[str, object], ids) -> dict[str, O
     return {i: (needle_gap(entry, target, meshes[i]) if i in meshes else None) for i in ids}
 
 
-def _line_actor(colour, width: float) -> tuple[vtkActor, object]:
-    import pyvista as pv
-
-    poly = pv.PolyData()
+def _overlay_actor(data, colour, ambient: float, diffuse: float) -> vtkActor:
+    """An unpickable actor drawing `data` in one colour (no scalars)."""
     mapper = vtkPolyDataMapper()
-    mapper.SetInputData(poly)
+    mapper.SetInputData(data)
     mapper.ScalarVisibilityOff()
     actor = vtkActor()
     actor.SetMapper(mapper)
     prop = actor.GetProperty()
     prop.SetColor(*colour)
-    prop.SetLineWidth(width)
-    prop.SetRenderLinesAsTubes(True)
-    prop.SetAmbient(0.6)
-    prop.SetDiffuse(0.5)
+    prop.SetAmbient(ambient)
+    prop.SetDiffuse(diffuse)
     actor.PickableOff()
+    return actor
+
+
+def _line_actor(colour, width: float) -> tuple[vtkActor, object]:
+    import pyvista as pv
+
+    poly = pv.PolyData()
+    actor = _overlay_actor(poly, colour, ambient=0.6, diffuse=0.5)
+    actor.GetProperty().SetLineWidth(width)
+    actor.GetProperty().SetRenderLinesAsTubes(True)
     actor.VisibilityOff()
     return actor, poly
 
@@ -110,18 +116,9 @@ class NeedleView:
             mesh = self.meshes.get(structure_id)
             if mesh is None:
                 return None
-            mapper = vtkPolyDataMapper()
-            mapper.SetInputData(mesh)
-            mapper.ScalarVisibilityOff()
-            ghost = vtkActor()
-            ghost.SetMapper(mapper)
-            prop = ghost.GetProperty()
-            prop.SetColor(*AVOID)
-            prop.SetOpacity(AVOID_GHOST_OPACITY)
-            prop.SetAmbient(0.5)
-            prop.SetDiffuse(0.6)
-            prop.BackfaceCullingOn()
-            ghost.PickableOff()
+            ghost = _overlay_actor(mesh, AVOID, ambient=0.5, diffuse=0.6)
+            ghost.GetProperty().SetOpacity(AVOID_GHOST_OPACITY)
+            ghost.GetProperty().BackfaceCullingOn()
             self.renderer.AddActor(ghost)
             self._ghosts[structure_id] = ghost
         return self._ghosts[structure_id]
