@@ -524,3 +524,37 @@ def test_tibia_rebuild_matches_committed(manifest):
     committed = verts("tibia_right")
     assert mesh.points.shape == committed.shape
     assert np.abs(mesh.points - committed).max() < 1e-3
+
+
+def test_soleal_line_is_an_oblique_ridge_on_the_back_of_the_tibia(manifest, body):
+    """The soleal line runs from just below the fibular facet obliquely down
+    and medially to the medial border at about the junction of the upper and
+    middle thirds of the tibia (Gray's Anatomy 1918), as a low ridge: along it
+    the posterior surface stands proud of the surface either side."""
+    from anatomy_viewer.atlas.structures.limb_leg import fibular_facet, leg_geometry, soleal_line
+
+    line = soleal_line(body)
+    lg = leg_geometry(body)
+    fp, _ = fibular_facet(body)
+    start, end = line[0], line[-1]
+    assert 0.0 < fp[2] - start[2] < 20.0                      # starts just below the fibular facet
+    third = body.t.get("leg.soleal_line_end_fraction") * body.t.get("leg.tibial_length")
+    assert lg.plateau_z - end[2] == pytest.approx(third, abs=3.0)
+    assert start[0] - end[0] > 15.0                            # runs medially as it descends
+    # it ends at the medial border: little bone lies medial of its end at that level
+    band = section("tibia_right", end[2])
+    assert end[0] - band[:, 0].min() < 8.0
+    height = body.t.get("leg.soleal_line_height")
+    proud = []
+    for p in line[2:-2]:
+        def back(x):
+            """The y of the posterior surface of the committed tibia at (x, p.z)."""
+            ys = np.arange(p[1] - 15.0, p[1] + 15.0, 0.1)
+            pts = np.column_stack([np.full_like(ys, x), ys, np.full_like(ys, p[2])])
+            return ys[np.argmax(signed_distance(pts, "tibia_right") < 0)]
+        here = back(p[0])
+        beside = min(back(p[0] - 9.0), back(p[0] + 9.0))
+        proud.append(beside - here)
+    proud = np.array(proud)
+    assert np.median(proud) >= 0.6 * height, proud.round(1)
+    assert proud.max() < 4.0 * height, proud.round(1)      # a low ridge, not a flange

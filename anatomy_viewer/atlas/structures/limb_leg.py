@@ -38,6 +38,8 @@ PATELLA_FRONT_RADIUS = 1.2  # curvature of the front, in patellar widths
 PATELLA_RIDGE_DEPTH = 0.72  # the ridge's share of the thickness, behind the centre
 FIBULA_NECK_BLEND = 3.0  # head into neck and shaft: small, so the neck shows
 SHAFT_FLARE = 1.7    # depth over which the shaft broadens upwards, same fraction
+SOLEAL_RIDGE_RADIUS = 4.0  # rounding of the soleal ridge's crest (mm)
+SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,25 @@ def fibular_facet(body: Body) -> tuple[np.ndarray, np.ndarray]:
 
 @lru_cache(maxsize=8)
 def tibia_base_field(body: Body) -> sdf.Field:
-    """The right tibia before the femur carves the plateau dishes."""
+    """The right tibia before the femur carves the plateau dishes: the bone
+    with its tuberosity, Gerdy's tubercle and fibular facet (tibia_body_field),
+    and the soleal line as a low oblique ridge on its posterior surface."""
+    t = body.t
+    lg = leg_geometry(body)
+    bone = tibia_body_field(body)
+    line = sdf.spline(soleal_line(body, bone), 80)
+    r = SOLEAL_RIDGE_RADIUS
+    # the ridge rises from the surface at both ends to its full height between
+    u = np.linspace(0.0, 1.0, len(line))
+    rise = (t.get("leg.soleal_line_height") + 1.0) * np.sin(np.pi * u) ** 0.5 - 1.0
+    ridge = sdf.sphere_sweep(line + (r - rise)[:, None] * ANT, np.full(len(line), r))
+    return rounded_cut(sdf.union(bone, ridge, k=SOLEAL_BLEND), lg.cut_z)
+
+
+@lru_cache(maxsize=8)
+def tibia_body_field(body: Body) -> sdf.Field:
+    """The right tibia without the soleal ridge and before the plateau dishes
+    are carved (not closed at the mid-shin cut)."""
     lg = leg_geometry(body)
     t = body.t
     fr = tibia_frame(body)
@@ -281,8 +301,36 @@ def tibia_base_field(body: Body) -> sdf.Field:
     cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
     # and room for the whole head in the angle under the condyle
     seat = sdf.sphere(lg.fibular_head_centre, fr_ + t.get("leg.tibiofibular_gap"))
-    bone = sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
-    return rounded_cut(bone, lg.cut_z)
+    return sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
+
+
+def soleal_line(body: Body, bone: sdf.Field | None = None, n: int = 12) -> np.ndarray:
+    """(n, 3) points on the posterior surface of the right tibia along the
+    soleal line, from just below and medial of the fibular facet obliquely
+    down and medially to the medial border at the table's fraction of the
+    tibial length below the plateau. Points lie on the surface of `bone`
+    (default: the tibia without the ridge), found by rays from behind."""
+    t = body.t
+    lg = leg_geometry(body)
+    if bone is None:
+        bone = tibia_body_field(body)
+    fp, _ = fibular_facet(body)
+    start_z = fp[2] - t.get("leg.soleal_line_start_below_facet")
+    end_depth = t.get("leg.soleal_line_end_fraction") * t.get("leg.tibial_length")
+    end_z = lg.plateau_z - end_depth
+    # the medial border: where the medial surface meets the posterior surface
+    crest = tibial_crest_line(body, end_z)[0]
+    ml, _ = _shaft_size(body, lg, end_depth)
+    end_x = crest[0] - 0.55 * ml + SHAFT_EDGE
+    start_x = fp[0] - 0.6 * lg.fibular_head_radius
+    zs = np.linspace(start_z, end_z, n)
+    xs = np.linspace(start_x, end_x, n)
+    out = []
+    for x, z in zip(xs, zs):
+        origin = np.array([x, lg.plateau_centre[1] - 120.0, z])
+        out.append(ray_hit(bone, origin, ANT))
+    return np.array(out)
+
 
 
 @lru_cache(maxsize=8)
