@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dots import rows_dot, weighted_sum
 from .trigger_skin import SkinSamples
 from .triggers import TriggerMaps
 
@@ -81,7 +82,7 @@ def mark_around(skin: SkinSamples, point: np.ndarray, radius: float = CLICK_RADI
     point = np.asarray(point, dtype=float)
     d = np.linalg.norm(skin.points - point, axis=1)
     i = int(np.argmin(d))
-    same_way = skin.normals @ skin.normals[i] > 0.3
+    same_way = rows_dot(skin.normals, skin.normals[i]) > 0.3
     w = np.clip(2.0 - 2.0 * d / radius, 0.0, 1.0)
     return np.where(same_way, w, 0.0)
 
@@ -105,7 +106,7 @@ def rank_trigger_points(maps: TriggerMaps, marks: list[np.ndarray]) -> list[Cand
         raise ValueError("these trigger maps have no skin to rank on")
     areas = maps.skin.areas
     marks = [np.asarray(m, dtype=float) for m in marks]
-    marks = [m for m in marks if float(m @ areas) > 0]
+    marks = [m for m in marks if weighted_sum(m, areas) > 0]
     if not marks:
         return []
     out = []
@@ -114,10 +115,10 @@ def rank_trigger_points(maps: TriggerMaps, marks: list[np.ndarray]) -> list[Cand
         referral = np.maximum(ess, SPILLOVER_WEIGHT * spill)
         per_mark, e_cov, s_cov = [], [], []
         for m in marks:
-            total = float(m @ areas)
-            per_mark.append(float((m * referral) @ areas) / total)
-            e_cov.append(float((m * ess) @ areas) / total)
-            s_cov.append(float((m * np.maximum(spill - ess, 0.0)) @ areas) / total)
+            total = weighted_sum(m, areas)
+            per_mark.append(weighted_sum(m * referral, areas) / total)
+            e_cov.append(weighted_sum(m * ess, areas) / total)
+            s_cov.append(weighted_sum(m * np.maximum(spill - ess, 0.0), areas) / total)
         score = float(np.mean(per_mark))
         if score >= MIN_SCORE:
             out.append(Candidate(pid, p.label, p.muscles, score, float(np.mean(e_cov)),

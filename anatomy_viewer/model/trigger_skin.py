@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .dots import rows_dot
 from .manifest import Manifest
 from .trigger_anchors import AnchorError, landmark_point
 
@@ -59,9 +60,9 @@ class SkinSamples:
         d = np.asarray(direction, dtype=float)
         d = d / np.linalg.norm(d)
         rel = self.points - origin
-        along = rel @ d
+        along = rows_dot(rel, d)
         perp = np.linalg.norm(rel - np.outer(along, d), axis=1)
-        facing = self.normals @ d > 0.2
+        facing = rows_dot(self.normals, d) > 0.2
         for tol in (4.0, 8.0, 15.0, 30.0):
             ok = np.flatnonzero((along > 0) & (perp <= tol) & facing)
             if len(ok):

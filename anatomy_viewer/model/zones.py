@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dots import rows_dot, weighted_sum
+
 FACING_FADE_DEG = 15.0
 
 
@@ -61,7 +63,7 @@ def _plane_basis(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def project(zone: Zone, points: np.ndarray) -> np.ndarray:
     """(N, 2) coordinates of points in the plane perpendicular to the zone's facing."""
     u, v = _plane_basis(zone.facing)
-    return np.stack([points @ u, points @ v], axis=1)
+    return np.stack([rows_dot(points, u), rows_dot(points, v)], axis=1)
 
 
 def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -105,7 +107,7 @@ def zone_weights(zone: Zone, points: np.ndarray, normals: np.ndarray) -> np.ndar
         return np.zeros(0)
     d = outside_distance(zone, points)
     shape_w = (d <= 0).astype(float) if zone.feather <= 0 else np.clip(1.0 - d / zone.feather, 0.0, 1.0)
-    cos_n = normals @ zone.facing
+    cos_n = rows_dot(normals, zone.facing)
     angle = np.degrees(np.arccos(np.clip(cos_n, -1.0, 1.0)))
     facing_w = np.clip(1.0 - (angle - zone.max_angle) / FACING_FADE_DEG, 0.0, 1.0)
     sign = 1.0 if zone.side == "right" else -1.0
@@ -115,4 +117,4 @@ def zone_weights(zone: Zone, points: np.ndarray, normals: np.ndarray) -> np.ndar
 
 def area_of(weights: np.ndarray, areas: np.ndarray) -> float:
     """Weighted skin area in cm^2."""
-    return float(weights @ areas) / 100.0
+    return weighted_sum(weights, areas) / 100.0
