@@ -58,12 +58,55 @@ def _bottom_thickness(body: Body, u):
     return np.interp(u, [0.0, 0.12, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
 
 
+def psis_tip_direction(body: Body) -> np.ndarray:
+    """Unit direction in which the right PSIS points: the bisector of the
+    crest running on past its posterior end and the posterior border running
+    up from the PIIS (backwards and medially, over the back of the sacrum)."""
+    crest = g.iliac_crest(body, 400)
+    along_crest = unit(crest[-1] - crest[-2])
+    up_border = unit(body.psis - g.piis(body))
+    return unit(along_crest + up_border)
+
+
+# How far round the posterior end of the wing the PSIS correction reaches, in
+# wing parameters (u along the crest, v down from it): modelling constants.
+_PSIS_REACH_U = 0.10
+_PSIS_REACH_V = 0.30
+
+
 def wing_mid_surface(body: Body, u, v):
     """Mid-surface of the right iliac wing on a (u, v) grid: u from the
     anterior border (ASIS-AIIS) to the posterior border (PSIS-PIIS), v from the
     lower border (0) to the crest (1). Returns (points (nu, nv, 3), lateral
-    unit normals (nu, nv, 3), half-thickness (nu, nv))."""
+    unit normals (nu, nv, 3), half-thickness (nu, nv)).
+
+    The posterior end of the crest is placed so that the PSIS of the table is
+    the tip of the bone: the thick rounded end's centre lies one half-thickness
+    inside the PSIS, along the direction the spine points (psis_tip_direction);
+    the shift fades out over the neighbouring part of the wing."""
     u = np.atleast_1d(np.asarray(u, float))
+    v = np.atleast_1d(np.asarray(v, float))
+    mid, thick = _wing_mid_and_thickness(body, u, v)
+    end, end_thick = _wing_mid_and_thickness(body, np.array([1.0]), np.array([1.0]))
+    shift = body.psis - psis_tip_direction(body) * end_thick[0, 0] / 2.0 - end[0, 0]
+    U, V = np.meshgrid(u, v, indexing="ij")
+    fade = np.exp(-((1 - U) / _PSIS_REACH_U) ** 2 - ((1 - V) / _PSIS_REACH_V) ** 2)
+    mid = mid + fade[..., None] * shift
+    nrm = g.wing_normal(body)
+    # normals from the surface itself
+    du = np.gradient(mid, axis=0) if len(u) > 1 else np.zeros_like(mid)
+    dv = np.gradient(mid, axis=1) if len(v) > 1 else np.zeros_like(mid)
+    n = np.cross(du, dv)
+    flat = np.linalg.norm(n, axis=-1) < 1e-12
+    n = np.where(flat[..., None], nrm, n)
+    n = unit(n)
+    n = np.where((n @ nrm)[..., None] < 0, -n, n)
+    return mid, n, thick / 2.0
+
+
+def _wing_mid_and_thickness(body: Body, u: np.ndarray, v: np.ndarray):
+    """The wing's mid-surface points and full thickness on a (u, v) grid,
+    before the PSIS correction (see wing_mid_surface)."""
     v = np.atleast_1d(np.asarray(v, float))
     crest = g.iliac_crest(body, 400)
     lower = wing_lower_border(body, 400)
@@ -99,12 +142,7 @@ def wing_mid_surface(body: Body, u, v):
         tpost * np.exp(-((1 - U) / 0.13) ** 2) * (0.5 + 0.5 * V),
         tant * np.exp(-(U / 0.05) ** 2),
     ])
-    # normals from the surface itself
-    du = np.gradient(mid, axis=0)
-    dv = np.gradient(mid, axis=1)
-    n = unit(np.cross(du, dv))
-    n = np.where((n @ nrm)[..., None] < 0, -n, n)
-    return mid, n, thick / 2.0
+    return mid, thick
 
 
 def _wing_field(body: Body) -> tuple[Field, np.ndarray]:
