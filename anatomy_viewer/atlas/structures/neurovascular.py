@@ -14,6 +14,7 @@ import numpy as np
 from .. import sdf
 from ..body import Body
 from ..recipes import LandmarkSpec, Part, recipe
+from .context_attachments import spinal_top
 from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
@@ -258,23 +259,59 @@ def iliopsoas_bursa(body: Body) -> Part:
     return Part(field, c - length, c + length, spacing=0.6)
 
 
-def _kidney(body: Body, side: str) -> Part:
+KIDNEY_BED_GAP = 1.0     # mm kept between the kidney and psoas major (perirenal fat, shown as a gap)
+KIDNEY_BED_BLEND = 4.0   # mm, smooth maximum where the kidney's back is moulded on psoas
+HILUM_BLEND = 4.0        # mm, rounding of the hilum's lips
+
+
+def kidney_frame(body: Body, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and rotation (columns: width axis pointing laterally, the
+    anterior surface's normal, long axis pointing up) of a kidney. The long
+    axis leans with the upper pole nearer the midline and further back; the
+    kidney is turned about it so that its anterior surface faces
+    anterolaterally and the hilum on the medial border anteromedially."""
     t = body.t
-    length, width, thick = t.vec("neurovascular.kidney_size")
+    length = t.vec("neurovascular.kidney_size")[0]
     level = t.text(f"neurovascular.kidney_lower_pole_level_{side}")
-    lower_z = body.vertebrae[level].centre[2]
     x, y = t.vec("neurovascular.kidney_centre_offset")
     sign = 1.0 if side == "right" else -1.0
-    c = np.array([sign * x, y, lower_z + length / 2])
-    # long axis tilted: upper pole nearer the midline and further back
-    axis = sdf.unit([-sign * 0.25, -0.2, 1.0])
-    R = sdf.frame_from_axis(axis, hint=(sign * 0.5, 1.0, 0.0))
+    c = np.array([sign * x, y, body.vertebrae[level].centre[2] + length / 2])
+    coronal, sagittal = np.radians(t.vec("neurovascular.kidney_long_axis_tilt"))
+    axis = sdf.unit([-sign * np.tan(coronal), -np.tan(sagittal), 1.0])
+    turn = np.radians(t.get("neurovascular.kidney_turn"))
+    R = sdf.frame_from_axis(axis, hint=(sign * np.sin(turn), np.cos(turn), 0.0))
+    # frame_from_axis gives x = hint x axis; make it point laterally on both sides
+    if R[0, 0] * sign < 0:
+        R = R * [-1.0, 1.0, 1.0]
+    return c, R
+
+
+def _kidney(body: Body, side: str) -> Part:
+    from ..recipes import part_of
+    from .muscles_shape import clear_of
+
+    length, width, thick = body.t.vec("neurovascular.kidney_size")
+    c, R = kidney_frame(body, side)
     bean = sdf.ellipsoid(c, [width / 2, thick / 2, length / 2], R)
-    # the hilum: a notch facing medially and forwards
-    hilum_dir = sdf.unit(np.array([-sign, 0.6, 0.0]))
-    hilum = sdf.sphere(c + hilum_dir * width * 0.55, width * 0.22)
-    field = sdf.subtract(bean, hilum, k=6.0)
-    return Part(field, c - length, c + length, spacing=1.0)
+    # the hilum: a vertical slit in the medial border between an anterior and a
+    # posterior lip, opening into the renal sinus
+    h_len, h_depth, h_open = body.t.vec("neurovascular.kidney_hilum")
+    hilum = sdf.ellipsoid(c - R[:, 0] * width / 2, [h_depth, h_open / 2, h_len / 2], R)
+    field = sdf.subtract(bean, hilum, k=HILUM_BLEND)
+    # its back lies on psoas major: moulded clear of it (the left psoas is the mirror image)
+    psoas = part_of(body, "psoas_major").field
+    if side == "left":
+        psoas_here = lambda P: psoas(P * [-1.0, 1.0, 1.0])
+    else:
+        psoas_here = psoas
+    moulded = clear_of(field, psoas_here, KIDNEY_BED_GAP, KIDNEY_BED_BLEND)
+    # an upper pole above the model's upper end (the left one, at T11) is cut
+    # flat there with the muscles and the skin
+    top = spinal_top(body)
+    field = lambda P: np.maximum(moulded(P), P[:, 2] - top)
+    hi = c + length
+    hi[2] = min(hi[2], top + 2.0)
+    return Part(field, c - length, hi, spacing=1.0)
 
 
 @recipe("kidney_right", name="Kidney", latin="Ren", kind="organ", segment="trunk", paired=False,
