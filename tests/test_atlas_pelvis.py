@@ -524,3 +524,58 @@ def test_asis_and_aiis_share_one_border_with_a_notch(manifest, meshes):
     # ... deepest in its middle: the notch
     assert max(depths[2:6]) >= 4.0 and max(depths[2:6]) > depths[0] and max(depths[2:6]) > depths[-1]
     assert _first_hit(r, mid + 30.0 * -back, back, reach=80.0) is not None
+
+
+def _joint_gaps(hip: pv.PolyData, sac: pv.PolyData, body, sw) -> np.ndarray:
+    """Across the sacroiliac joint, along lines square to the sacrum's lateral
+    face at sacral (s, w): the gap (mm) between the last sacral and the first
+    iliac point lateral of it (nan where a bone is missing on the line)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacroiliac import sacral_plane_point
+
+    out = []
+    x = np.arange(-25.0, 30.0, 0.25)
+    for s, w in sw:
+        pts = np.array([sacral_plane_point(body, s, w, o) for o in x])
+        in_s, in_h = _distance(sac, pts) < 0, _distance(hip, pts) < 0
+        if not in_s.any() or not in_h.any():
+            out.append(np.nan)
+            continue
+        last = x[in_s].max()
+        after = x[in_h & (x > last)]
+        out.append(after.min() - last if len(after) else np.nan)
+    return np.array(out)
+
+
+def test_auricular_surface_is_a_raised_facet_across_a_thin_joint(manifest, meshes, body):
+    """The ilium meets the sacrum across the thin sacroiliac joint space on
+    its L-shaped auricular surface, and stands back by the wider
+    interosseous-ligament cleft around it (iliac tuberosity above and behind)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacroiliac import auricular_surface
+
+    a = auricular_surface(body)
+    # the shape from the table: two arms at about a right angle, 5-6 cm high
+    assert a.height() == pytest.approx(body.t.get("pelvis.auricular_height"), abs=5.0)
+    v, u, lo = (np.asarray(p) for p in (a.vertex, a.upper_end, a.lower_end))
+    cos = (u - v) @ (lo - v) / np.linalg.norm(u - v) / np.linalg.norm(lo - v)
+    assert np.degrees(np.arccos(cos)) == pytest.approx(body.t.get("pelvis.auricular_arm_angle"), abs=1.0)
+    # spanning S1 to S2/S3: from near the top of the sacrum to about 0.6 of its length
+    L = body.t.get("pelvis.sacral_length")
+    assert min(v[0], u[0], lo[0]) - a.width / 2 < 0.15 * L
+    assert 0.45 * L < max(v[0], u[0], lo[0]) + a.width / 2 < 0.7 * L
+    hip, sac = meshes["hip_bone_right"], meshes["sacrum"]
+    gap = body.t.get("pelvis.sacroiliac_joint_gap")
+    cleft = body.t.get("pelvis.sacroiliac_ligament_gap")
+    # on the facet (the arms' centre lines where both bones face each other)
+    on = [(s, w) for s, w in a.points(12) if 8.0 < s < 0.45 * L]
+    g_on = _joint_gaps(hip, sac, body, on)
+    assert np.isfinite(g_on).mean() > 0.8
+    assert np.nanmedian(g_on) == pytest.approx(gap, abs=1.5)
+    assert np.nanmin(g_on) > 0.5                        # the bones never touch or cross
+    # just in front of the facet's anterior margin, the ilium stands further back
+    front = [(s, a.vertex[1] + a.width / 2.0 + 4.0) for s in np.linspace(12.0, 40.0, 6)]
+    g_front = _joint_gaps(hip, sac, body, front)
+    assert np.nanmedian(g_front) > np.nanmedian(g_on) + 0.5 * (cleft - gap)
+    # the landmark at the angle of the L lies on the ilium, facing the sacrum
+    p = _lm(manifest, "auricular_surface_right")
+    assert abs(float(_distance(hip, p)[0])) < 1.0
+    assert 0.0 < float(_distance(sac, p)[0]) < gap + 3.0

@@ -11,6 +11,7 @@ from ..body import Body
 from ..recipes import LandmarkSpec, Part, part_of, recipe
 from ..sdf import box
 from . import pelvis_geometry as g
+from . import pelvis_sacroiliac as si
 from .pelvis_ilium import hip_bone_bounds, hip_bone_field
 from .pelvis_sacrum import coccyx_axis, coccyx_bounds, coccyx_field, sacrum_bounds, sacrum_field
 
@@ -47,6 +48,7 @@ def hip_bone(body: Body) -> Part:
         "acetabular_notch": _lm("Acetabular notch", ac.centre + ac.axis * ac.rim_offset + ac.notch * ac.radius),
         "obturator_foramen_centre": _lm("Obturator foramen, centre", of.centre, on_surface=False),
         "acetabulum_centre": _lm("Acetabulum, centre of the socket", ac.centre, on_surface=False),
+        "auricular_surface": _lm("Auricular surface of the ilium, angle between its arms", si.auricular_centre(body)),
     }
     return Part(hip_bone_field(body, sacrum), lo, hi, spacing=BONE_SPACING, landmarks=landmarks,
                 smooth_iterations=12)

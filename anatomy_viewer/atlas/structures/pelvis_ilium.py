@@ -24,6 +24,7 @@ from ..body import Body
 from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
                    sphere_sweep, spline, sweep, unit)
 from . import pelvis_geometry as g
+from . import pelvis_sacroiliac as si
 
 BLEND = 6.0  # fillet between the parts (mm)
 PUBIC_FACE_CUT = 8.0  # how far the ovoid pubic body reaches past the symphyseal plane before it is cut flat (mm)
@@ -157,17 +158,24 @@ def _wing_field(body: Body) -> tuple[Field, np.ndarray]:
 
 
 def _sacroiliac_block(body: Body) -> Field:
-    """Thick posterior ilium facing the sacrum: auricular surface and iliac tuberosity."""
+    """Thick posterior ilium lateral of the sacrum: an ellipsoid in the sacral
+    frame covering the auricular surface (pelvis_sacroiliac) with a margin,
+    and the iliac tuberosity behind and above it; the sacroiliac carve in
+    hip_bone_field shapes its medial face."""
     from .pelvis_sacrum import sacral_half_width
 
+    a = si.auricular_surface(body)
     f = g.sacral_frame(body)
-    L = f.length
-    s0 = 0.28 * L
-    p, d, a = f.at(s0)
-    half = sacral_half_width(body, s0)
-    centre = p[0] + g.X * (half + 6.0) - a[0] * 0.22 * L
-    R = np.column_stack([g.X, a[0], -d[0]])
-    return ellipsoid(centre, (16.0, 0.26 * L, 0.30 * L), R)
+    pts = a.points(20)
+    margin = 0.5 * a.width + body.t.get("pelvis.auricular_margin")
+    s_lo, s_hi = pts[:, 0].min() - margin, pts[:, 0].max() + margin
+    w_lo, w_hi = pts[:, 1].min() - margin - 8.0, pts[:, 1].max() + 0.5 * margin
+    sc, wc = 0.5 * (s_lo + s_hi), 0.5 * (w_lo + w_hi)
+    p, d, an = f.at(sc)
+    thick = body.t.get("pelvis.posterior_ilium_thickness")
+    centre = p[0] + g.X * (float(sacral_half_width(body, sc)) + 0.5 * thick - 4.0) + an[0] * wc
+    R = np.column_stack([g.X, an[0], -d[0]])
+    return ellipsoid(centre, (0.5 * thick + 6.0, 0.5 * (w_hi - w_lo), 0.5 * (s_hi - s_lo)), R)
 
 
 def _acetabulum_parts(body: Body):
@@ -509,12 +517,11 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
     pub_pts = [sy.top_front, sy.top_front + sy.down * sy.height + sy.back * sy.depth,
                sy.top_front + g.X * (sy.gap + body.t.get("pelvis.pubic_body_width"))]
     ramus_pts = [g.pubic_tubercle(body), g.iliopubic_eminence(body), H]
-    f = g.sacral_frame(body)
-    si_c = f.at(0.28 * f.length)[0][0]
     return {
         "wing": (wing, *_box_of(wing_pts, thick / 2 + 1)),
         "iliac_body": (iliac_body, *_box_of(ib_pts, 8.0)),
-        "sacroiliac": (_sacroiliac_block(body), *_box_of([si_c + g.X * 40, si_c + g.X * 80], 0.35 * f.length)),
+        "sacroiliac": (_sacroiliac_block(body), *si.joint_box(body)),
+        "auricular": (si.iliac_auricular_bar(body), *si.joint_box(body)),
         "cup": (cup, H - big, H + big),
         "column": (column, *_box_of([g.sciatic_notch_deepest(body), g.ischial_spine(body)] + tub_pts, 20.0)),
         "ischial_body": (body_isch, *_box_of([H] + tub_pts, big)),
@@ -537,7 +544,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     sciatic = sciatic_notch_cutter(body)
     opening = acetabular_mouth(body)
     gap = body.t.get("pelvis.interpubic_gap") / 2.0
-    si_gap = 1.5
+    clearance = si.sacroiliac_clearance(body)
 
     def f(P):
         d = parts[0](P)
@@ -550,7 +557,9 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
         d = smax(d, -notch(P), 3.0)
         d = smax(d, gap - P[:, 0], 1.0)          # medial face of the pubis at the symphysis
         if sacrum is not None:
-            d = smax(d, -(sacrum(P) - si_gap), 1.0)
+            # the ilium stands back from the sacrum by the interosseous-ligament
+            # cleft, except at the raised auricular facet across the joint space
+            d = smax(d, clearance(P) - sacrum(P), 1.0)
         return d
     return f
 
