@@ -11,7 +11,7 @@ It lies behind psoas major and the kidney and is kept clear of them.
 
 Erector spinae (with multifidus) fills the groove between the spinous
 processes and the transverse processes: in each horizontal section a
-quarter superellipse with a flat medial face against the spinous processes,
+half superellipse with a flat medial face against the spinous processes,
 an anterior face on the laminae and transverse processes (the bone is carved
 out of it) and a broad, slightly convex back that rounds off laterally. Below
 it narrows into a thinner aponeurotic sheet on the dorsal sacrum, reaching
@@ -40,6 +40,7 @@ num, vec = table_readers("context_trunk")
 
 CORNER = 6.0           # mm, rounding of the erector spinae section's corners
 LOWER_END = 12.0      # mm, rounding of the erector spinae's lower end on the sacrum
+FRONT_FRACTION = 0.3  # the section is widest this fraction of its depth behind its floor
 SUPERELLIPSE = 3.0     # exponent of the section's back-lateral outline (2 = ellipse; larger = flatter back)
 ABOVE_CUT = 5.0       # mm the quadratus lumborum sheet reaches above the cut, so the cut is clean
 OBSTACLE_MARGIN = 6.0  # mm around the erector spinae box within which bone and quadratus lumborum are sampled
@@ -157,10 +158,10 @@ def erector_spinae_section(body: Body, z: float) -> tuple[float, float, float, f
 
 
 def _section_field(st: ESStations) -> sdf.Field:
-    """The erector spinae before carving: horizontal sections, each a quarter
-    superellipse anchored at the medial-front corner (medial face at
-    `medial_x`, front at the floor), its back broad and nearly flat, its
-    lateral border rounded. Distances are first-order estimates."""
+    """The erector spinae before carving: horizontal sections, each a half
+    superellipse against a flat medial face at `medial_x`, from the floor
+    (the front) to the back, its back broad and nearly flat, its lateral
+    border rounded. Distances are first-order estimates."""
     p = SUPERELLIPSE
     # a smooth profile in z (the table's stations are sparse)
     zz = np.linspace(st.z[0], st.z[-1], 200)
@@ -172,11 +173,16 @@ def _section_field(st: ESStations) -> sdf.Field:
     def f(P):
         z = np.clip(P[:, 2], zz[0], zz[-1])
         w, d, fy = np.interp(z, zz, W), np.interp(z, zz, D), np.interp(z, zz, F)
+        # widest at FRONT_FRACTION of the depth behind the floor: the
+        # lateral border is rounded in front as well as behind
+        yc = fy - FRONT_FRACTION * d
+        behind = P[:, 1] < yc
+        dy = np.where(behind, (1.0 - FRONT_FRACTION) * d, FRONT_FRACTION * d)
         X = np.maximum(P[:, 0] - x0, 0.0) / w
-        Y = np.maximum(fy - P[:, 1], 0.0) / d
+        Y = np.abs(P[:, 1] - yc) / dy
         n = (X ** p + Y ** p) ** (1.0 / p)
         nn = np.maximum(n, 1e-6) ** (1.0 - p)
-        grad = nn * np.hypot(X ** (p - 1) / w, Y ** (p - 1) / d)
+        grad = nn * np.hypot(X ** (p - 1) / w, Y ** (p - 1) / dy)
         outline = (n - 1.0) / np.maximum(grad, 1.0 / np.maximum(w, d))
         medial_face = x0 - P[:, 0]
         front_face = P[:, 1] - fy
