@@ -521,7 +521,6 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
         "wing": (wing, *_box_of(wing_pts, thick / 2 + 1)),
         "iliac_body": (iliac_body, *_box_of(ib_pts, 8.0)),
         "sacroiliac": (_sacroiliac_block(body), *si.joint_box(body)),
-        "auricular": (si.iliac_auricular_bar(body), *si.joint_box(body)),
         "cup": (cup, H - big, H + big),
         "column": (column, *_box_of([g.sciatic_notch_deepest(body), g.ischial_spine(body)] + tub_pts, 20.0)),
         "ischial_body": (body_isch, *_box_of([H] + tub_pts, big)),
@@ -545,11 +544,18 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     opening = acetabular_mouth(body)
     gap = body.t.get("pelvis.interpubic_gap") / 2.0
     clearance = si.sacroiliac_clearance(body)
+    bar = bounded(si.iliac_auricular_bar(body), *si.joint_box(body))
+    # the bar is kept within this distance of the sacrum, so that it shows
+    # only as the facet's support and not where the sacrum is missing
+    bar_reach = body.t.get("pelvis.sacroiliac_ligament_gap") + body.t.get("pelvis.auricular_margin")
 
     def f(P):
         d = parts[0](P)
         for s in parts[1:]:
             d = smin(d, s(P), BLEND)
+        if sacrum is not None:
+            sac = sacrum(P)
+            d = smin(d, smax(bar(P), sac - bar_reach, 3.0), BLEND)
         d = smax(d, -sciatic(P), 3.0)
         d = smax(d, -socket(P), 1.5)
         d = smax(d, -opening(P), 2.0)
@@ -559,7 +565,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
         if sacrum is not None:
             # the ilium stands back from the sacrum by the interosseous-ligament
             # cleft, except at the raised auricular facet across the joint space
-            d = smax(d, clearance(P) - sacrum(P), 1.0)
+            d = smax(d, clearance(P) - sac, 1.0)
         return d
     return f
 
