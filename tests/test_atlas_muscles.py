@@ -253,3 +253,50 @@ def test_psoas_borders_match_mri():
     medial_l5, lateral_l5 = _psoas_section("l5")
     assert abs(medial_l5 - 27.3) < 6.4, medial_l5
     assert abs(lateral_l5 - 64.1) < 16.1, lateral_l5
+
+
+def test_pectineus_arises_as_a_thin_line_along_the_pecten():
+    """The origin is a line attachment on the pecten pubis, not a rounded end:
+    the muscle reaches the pecten all along its origin, and a sagittal section
+    through the middle of the pecten is thin just below its top."""
+    from anatomy_viewer.atlas.structures.muscles_attachments import attachments
+
+    manifest_with("pectineus_right", "hip_bone_right")
+    body = Body()
+    f0, f1 = body.t.vec("muscles.pectineus_origin_along_pecten")
+    pecten = attachments(body).pecten_pubis(60)
+    s = np.linspace(0.0, 1.0, len(pecten))
+    along = pecten[(s > f0 + 0.05) & (s < f1 - 0.05)]
+    gap = np.abs(_signed_distance("pectineus_right", along))
+    assert gap.max() < 4.0, f"pectineus is {gap.max():.1f} mm from the pecten"
+    mid = pecten[np.argmin(np.abs(s - 0.5 * (f0 + f1)))]
+    section = _poly("pectineus_right").slice(normal="x", origin=mid)
+    top = section.points[:, 2].max()
+    assert abs(top - mid[2]) < 5.0, f"pectineus top {top:.0f} vs pecten {mid[2]:.0f}"
+    near_top = section.points[section.points[:, 2] > top - 4.0]
+    depth = np.ptp(near_top[:, 1])
+    assert depth < 8.0, f"pectineus origin {depth:.1f} mm thick (a rounded end, not a line attachment)"
+
+
+def test_sartorius_ends_in_a_flat_tendon_at_the_pes_anserinus():
+    """Behind and below the knee sartorius is a thin flat tendon that curves
+    forward onto the upper medial tibia and reaches the pes anserinus."""
+    from anatomy_viewer.atlas.structures import limb_leg as ll
+
+    m = manifest_with("sartorius_right", "tibia_right")
+    body = Body()
+    pes = np.asarray(m.landmark("pes_anserinus_right").position)
+    v = np.asarray(trimesh_of("sartorius_right").vertices)
+    assert np.linalg.norm(v - pes, axis=1).min() < 5.0
+    # below the joint line: a flat section, the thin axis across the bone
+    joint = ll.knee_joint_line(body, "medial")
+    tendon_w, tendon_th, _ = body.t.vec("muscles.sartorius_tendon")
+    for z in (joint[2] - 12.0, 0.5 * (joint[2] + pes[2])):
+        pts = _poly("sartorius_right").slice(normal="z", origin=(0, 0, z)).points[:, :2]
+        assert len(pts) > 10
+        c = pts - pts.mean(axis=0)
+        extents = np.sort(np.ptp(c @ np.linalg.svd(c, full_matrices=False)[2].T, axis=0))
+        assert extents[0] < 1.75 * tendon_th and extents[1] > 2.0 * extents[0], extents
+    # it has come forward of the belly's course behind the medial epicondyle
+    behind = v[np.abs(v[:, 2] - body.knee_centre[2]) < 5.0][:, 1].mean()
+    assert v[np.argmin(np.linalg.norm(v - pes, axis=1))][1] > behind + 10.0

@@ -1,12 +1,13 @@
 """The three vasti in the committed atlas: on the femoral shaft, in their
-arrangement round it, and rebuilt from their recipe."""
+arrangement round it, ending in their layers of the quadriceps tendon on the
+patella, and rebuilt from their recipe."""
 from functools import lru_cache
 
 import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from atlas_support import closest_distance, manifest_with, slab, trimesh_of
+from atlas_support import closest_distance, manifest_with, polydata_of, slab, trimesh_of
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +44,93 @@ def test_vastus_medialis_reaches_lowest():
     manifest_with("vastus_lateralis_right", "vastus_medialis_right")
     low = {m: np.asarray(trimesh_of(f"{m}_right").vertices)[:, 2].min() for m in ("vastus_lateralis", "vastus_medialis")}
     assert low["vastus_medialis"] < low["vastus_lateralis"]
+
+
+@pytest.mark.parametrize("base", ["vastus_lateralis", "vastus_intermedius", "vastus_medialis"])
+def test_each_vastus_reaches_the_patella_along_its_insertion(base):
+    """No blunt end above the knee: the tendon reaches the patella along the
+    whole of its insertion line (within a few mm of the rim)."""
+    from anatomy_viewer.atlas.structures import context_vasti as cv
+
+    manifest_with(f"{base}_right", "patella_right")
+    line = cv.patella_insertion(body(), base, 9)
+    d = closest_distance(line, f"{base}_right")
+    assert d.max() < 4.0, f"{base}: {d.max():.1f} mm from its insertion on the patella"
+    v = np.asarray(trimesh_of(f"{base}_right").vertices)
+    assert closest_distance(v[::3], "patella_right").min() < 2.5
+
+
+def test_vasti_reach_the_patella_base():
+    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right")
+    base = np.asarray(m.landmark("patella_base_right").position)
+    for v in ("vastus_lateralis", "vastus_intermedius", "vastus_medialis"):
+        d = np.linalg.norm(np.asarray(trimesh_of(f"{v}_right").vertices) - base, axis=1).min()
+        assert d < 30.0, f"{v} ends {d:.0f} mm from the patella base"
+
+
+def test_insertions_lateral_medial_and_deep():
+    """Lateralis on the lateral half of the patella, medialis on the medial half
+    and reaching lower down its border (the oblique fibres), intermedius behind
+    both (the deep layer)."""
+    from anatomy_viewer.atlas.structures import context_vasti as cv
+
+    b = body()
+    vl, vm, vi = (cv.patella_insertion(b, m, 9) for m in ("vastus_lateralis", "vastus_medialis", "vastus_intermedius"))
+    centre_x = np.asarray(_patella_centre())[0]
+    assert vl[:, 0].mean() > centre_x + 5.0 and vm[:, 0].mean() < centre_x - 5.0
+    assert vm[:, 2].min() < vl[:, 2].min() - 3.0
+    assert vi[:, 1].mean() < min(vl[:, 1].mean(), vm[:, 1].mean()) - 3.0
+
+
+def _patella_centre():
+    from anatomy_viewer.atlas.structures import limb_leg as ll
+
+    return ll.leg_geometry(body()).patella_centre
+
+
+def test_aponeurosis_thins_towards_the_patella():
+    """Above the patella each vastus is a thin tendon, not a muscle belly cut
+    off: its section 8 mm above the patella base is far smaller than at mid-thigh."""
+    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right")
+    base_z = np.asarray(m.landmark("patella_base_right").position)[2]
+    from anatomy_viewer.atlas.structures import limb_femur as lf
+
+    mid_z = lf.femur_geometry(body()).centre(0.5)[2]
+    for v in ("vastus_lateralis", "vastus_intermedius", "vastus_medialis"):
+        poly = polydata_of(f"{v}_right")
+        low = poly.slice(normal="z", origin=(0, 0, base_z + 8.0))
+        mid = poly.slice(normal="z", origin=(0, 0, mid_z))
+        area = lambda sl: abs(sl.delaunay_2d().area) if sl.n_points > 3 else 0.0
+        assert low.n_points > 0, f"{v} does not reach 8 mm above the patella base"
+        assert area(low) < 0.25 * area(mid), v
+
+
+def test_patellar_ligament_runs_from_the_patella_to_the_tibial_tuberosity():
+    """A closed, mirrored flat band from the apex of the patella to the tibial
+    tuberosity, its length in the textbook range (45-50 mm, anatomy-dimensions.md
+    section 3, allowing for this model's patella and tibia), a few mm thick."""
+    from atlas_support import assert_closed_mesh, assert_mirrored
+
+    m = manifest_with("patellar_ligament_right", "patellar_ligament_left", "patella_right", "tibia_right")
+    assert_closed_mesh("patellar_ligament_right")
+    assert_mirrored("patellar_ligament")
+    s = m.structure("patellar_ligament_right")
+    assert s.kind.value == "ligament" and s.latin == "Ligamentum patellae" and s.fma == 44852
+    apex = np.asarray(m.landmark("patella_apex_right").position)
+    tuberosity = np.asarray(m.landmark("tibial_tuberosity_right").position)
+    v = np.asarray(trimesh_of("patellar_ligament_right").vertices)
+    assert np.linalg.norm(v - apex, axis=1).min() < 5.0
+    assert np.linalg.norm(v - tuberosity, axis=1).min() < 5.0
+    # attached: it comes within the modelled gap (0.8 mm) plus meshing of both bones
+    assert closest_distance(v, "patella_right").min() < 2.5
+    assert closest_distance(v, "tibia_right").min() < 2.5
+    path = np.asarray(s.path)
+    length = np.linalg.norm(np.diff(path, axis=0), axis=1).sum()
+    assert 35.0 < length < 60.0, length
+    width_top, width_bottom, thickness = body().t.vec("context_vasti.patellar_ligament_size")
+    mid = polydata_of("patellar_ligament_right").slice(normal="z", origin=path[len(path) // 2]).points
+    assert np.ptp(mid[:, 1]) < 2.0 * thickness + 4.0   # thin front to back (it slopes back a little)
+    assert 0.8 * width_bottom < np.ptp(mid[:, 0]) < 1.2 * width_top
 
 
 @pytest.mark.slow

@@ -26,6 +26,7 @@ from .. import sdf
 from ..body import LUMBAR_LEVELS, Body
 from ..recipes import Part, recipe
 from . import limb_femur as lf
+from . import limb_leg as ll
 from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
 from .muscles_bones import bone_obstacle
@@ -40,6 +41,9 @@ NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
 PUSH_SMOOTHING = 10.0  # mm, radius over which bone push-off displacements are averaged
 PATH_POINTS = 32       # points stored as the manifest path
+SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
+SARTORIUS_NARROWING = 0.12  # fraction of sartorius's length over which its belly narrows into the tendon
+PECTINEUS_ORIGIN_HALF = 1.2  # mm, half thickness of pectineus's line origin on the pecten (meshing-limited)
 VOLUME_SPACING = 2.0   # mm, grid used to measure volumes while sizing
 
 VERTEBRAE = tuple(f"vertebra_{lv}" for lv in reversed(LUMBAR_LEVELS))
@@ -460,21 +464,53 @@ def _rectus_femoris(body: Body) -> Built:
 
 def _sartorius(body: Body) -> Built:
     """A strap spiralling from the ASIS across the front of the thigh, behind the
-    medial epicondyle, forward to the pes anserinus."""
+    medial epicondyle, where it narrows into a flat tendon that curves forward
+    round the medial condyle of the tibia and spreads a little onto the upper
+    medial tibia at the pes anserinus (the most superficial of the three
+    tendons there)."""
     t, a = body.t, attachments(body)
     width, thick = t.vec("muscles.sartorius_size")
+    tendon_w, tendon_th, insertion_w = t.vec("muscles.sartorius_tendon")
     via = body.hjc + t.vec("muscles.sartorius_path_from_hjc").reshape(-1, 3)
-    controls = np.vstack([body.asis + [-2.0, thick * 0.3, -thick * 0.6], via,
-                          lf.medial_epicondyle(body) + t.vec("muscles.sartorius_behind_medial_epicondyle"),
-                          a.pes_anserinus + [-thick * 0.3, thick * 0.3, 0.0]])
+    tibia = ll.tibia_field(body)
+    pes_normal = lf.surface_normal(tibia, a.pes_anserinus)[0]
+    # round the medial tibial condyle, lying on it just below the joint line
+    condyle = ll.knee_joint_line(body, "medial")
+    joint_z = condyle[2]
+    condyle = condyle + lf.surface_normal(tibia, condyle)[0] * (tendon_th / 2.0 + 2.0 * BONE_GAP) \
+        + np.array([0.0, 0.0, -t.get("muscles.sartorius_tendon_below_joint_line")])
+    behind = lf.medial_epicondyle(body) + t.vec("muscles.sartorius_behind_medial_epicondyle")
+    controls = np.vstack([body.asis + [-2.0, thick * 0.3, -thick * 0.6], via, behind, condyle,
+                          a.pes_anserinus + pes_normal * (tendon_th / 2.0 + BONE_GAP + BONE_BLEND)])
     line = CentreLine.through(controls)
-    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2] + 40.0)))
+    knots = _knot_t(controls)
+    t_tendon = knots[-3]                # the belly has become tendon behind the epicondyle
+    lg = ll.leg_geometry(body)
+
+    def axis(z):
+        z = np.atleast_1d(z)
+        thigh = a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2]))
+        leg = np.column_stack([np.full(len(z), lg.plateau_centre[0]), np.full(len(z), lg.plateau_centre[1]), z])
+        return np.where((z < body.knee_centre[2])[:, None], leg, np.atleast_2d(thigh))
     W = _surface_width_dirs(line, axis)
+    # on the tibia the tendon lies flat on the bone: its width square to the bone's normal
+    on_tibia = np.clip((joint_z - line.points[:, 2]) / SARTORIUS_FLATTENING, 0.0, 1.0)[:, None]
+    flat = sdf.unit(np.cross(lf.surface_normal(tibia, line.points), line.tangents()))
+    flat *= np.sign(np.einsum("ij,ij->i", flat, W))[:, None]
+    W = sdf.unit(W * (1.0 - on_tibia) + flat * on_tibia)
+    tl = line.t
+    # belly -> tendon over the last stretch of the belly; the tendon widens at its insertion
+    to_tendon = np.clip((tl - (t_tendon - SARTORIUS_NARROWING)) / SARTORIUS_NARROWING, 0.0, 1.0)
+    to_tendon = to_tendon * to_tendon * (3.0 - 2.0 * to_tendon)
+    spread = np.clip((tl - knots[-2]) / (1.0 - knots[-2]), 0.0, 1.0)
+    t_half_w = (tendon_w + (insertion_w - tendon_w) * spread) / 2.0
 
     def shape(s):
-        kt = [0.0, 0.06, 0.15, 0.85, 0.93, 1.0]
-        b = ramp(line.t, kt, [0.3, 0.7, 1.0, 1.0, 0.7, 0.5]) * s * thick / 2.0
-        aw = ramp(line.t, kt, [0.35, 0.8, 1.0, 1.0, 0.8, 0.5]) * s * width / 2.0
+        kt = [0.0, 0.06, 0.15, 0.85, 1.0]
+        b = ramp(tl, kt, [0.3, 0.7, 1.0, 1.0, 0.8]) * s * thick / 2.0
+        aw = ramp(tl, kt, [0.35, 0.8, 1.0, 1.0, 0.8]) * s * width / 2.0
+        b = b + (tendon_th / 2.0 - b) * to_tendon
+        aw = aw + (t_half_w - aw) * to_tendon
         return tube(line, np.maximum(aw, b), b, W), line
 
     return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),))
@@ -550,30 +586,42 @@ def _tfl(body: Body) -> Built:
 # ---------------------------------------------------------------- pectineus
 
 def _pectineus(body: Body) -> Built:
-    """A flat quadrilateral from the pecten pubis and the pectineal surface below
-    it, down, back and out to the pectineal line below the lesser trochanter."""
+    """A flat quadrilateral arising along the pecten pubis (a thin line
+    attachment on the sharp upper edge of the superior ramus, between the
+    iliopubic eminence and the pubic tubercle), lying on the pectineal surface
+    in front of and below it, then running down, back and out to the
+    pectineal line below the lesser trochanter."""
     t, a = body.t, attachments(body)
     width, thick = t.vec("muscles.pectineus_size")
+    f0, f1 = t.vec("muscles.pectineus_origin_along_pecten")
     rami = t.vec("pelvis.superior_ramus_thickness")
-    pecten = polyline_param(a.pecten_pubis(30))
-    # the muscle arises from the pectineal surface, in front of and below the pecten
-    front = np.array([0.0, rami[1] * 0.4, -rami[0] * 0.45])
-    origin = lambda u: pecten(0.12 + 0.6 * np.asarray(u)) + front
+    hip = _hip_bone_field(body)
+    pecten_pts = a.pecten_pubis(30)
+    # the sheet's first fibres leave the pecten along the pectineal surface,
+    # which slopes forward and down from the edge to the front of the ramus
+    out = lf.surface_normal(hip, pecten_pts)
+    pecten = polyline_param(pecten_pts + out * (PECTINEUS_ORIGIN_HALF + BONE_GAP))
+    front = polyline_param(pecten_pts + np.array([0.0, 0.5 * rami[1], -rami[0]]) + out * thick * 0.3)
+    origin = lambda u: pecten(f0 + (f1 - f0) * np.asarray(u))
+    across = lambda u: front(f0 + (f1 - f0) * np.asarray(u))
     top, bottom = a.pectineal_line(1.0), a.pectineal_line(0.0)
     insertion = polyline_param([top + [-thick * 0.3, thick * 0.2, 0.0], bottom + [-thick * 0.3, thick * 0.2, 0.0]])
-    mid = lambda u: 0.5 * (origin(u) + insertion(u)) + [0.0, thick, 0.0]
-    surface = loft(origin, insertion, mid)
+
+    def surface(u, v):
+        # a quadratic Bezier leaving the pecten towards the front of the ramus
+        o, c, i = origin(u), across(u), insertion(u)
+        vv = v[:, None]
+        return (1 - vv) ** 2 * o + 2 * vv * (1 - vv) * c + vv ** 2 * i
 
     def shape(s):
         half = s * thick / 2.0
 
         def thickness(u, v):
             edge = 0.35 + 0.65 * np.sin(np.pi * u)
-            # a short thin aponeurotic origin on the pectineal surface, then the belly
-            along = ramp(v, [0.0, 0.08, 0.3, 0.6, 1.0], [0.15, 0.45, 1.0, 1.0, 0.45])
-            return np.maximum(thin, half * edge * along)
-        thin = max(half * 0.2, 1.2)
-        cloud = sheet(surface, thickness, width, 110.0, min_half_thickness=thin)
+            # a thin line attachment on the pecten, thickening over the pectineal surface
+            along = ramp(v, [0.0, 0.12, 0.35, 0.6, 1.0], [0.0, 0.35, 1.0, 1.0, 0.45])
+            return np.maximum(PECTINEUS_ORIGIN_HALF, half * edge * along)
+        cloud = sheet(surface, thickness, width, 110.0, min_half_thickness=PECTINEUS_ORIGIN_HALF)
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
