@@ -1,0 +1,375 @@
+"""The back and inner side of the thigh: the hamstrings (biceps femoris with
+its long and short heads as one structure, semitendinosus, semimembranosus)
+and adductor magnus.
+
+Each hamstring is a tube along a centre line from its origin on the ischial
+tuberosity, through places in the mid-thigh cross-section (offsets from the
+femoral shaft, context_posterior_thigh.toml), to its insertion below the knee;
+its profile is tendon, belly, tendon. Adductor magnus is a curved sheet lofted
+from the ischiopubic ramus to the back of the femur (its adductor part), joined
+along its posterior border by a thick fusiform band from the tuberosity to the
+adductor tubercle (its hamstring part); the adductor hiatus is the gap between
+the two above the tubercle, where the femoral vessels pass back into the
+popliteal fossa.
+
+Everything is kept clear of the committed meshes of its neighbours (bones,
+sciatic nerve, femoral vessels, adductor longus, the vasti, sartorius,
+and of the muscles of this module built before it, in the order deep to
+superficial: adductor magnus, semimembranosus, semitendinosus, biceps
+femoris. Gluteus maximus is the layer above: its lower border covers the
+hamstring origins, and it should be laid over them (the gluteal module drapes
+it onto what lies beneath). Each muscle is sized to its Handsfield 2014
+volume.
+
+For other recipes (trigger-point maps, needle paths):
+
+    shaft_offset_point(body, t, lateral, anterior)   a place in a thigh cross-section
+    hamstring_origin(body, "semitendinosus")         origin on the ischial tuberosity
+    ischiopubic_ramus(body, f)                       a point on the ramus, 0 symphysis .. 1 tuberosity
+    context_muscle_path(body, "biceps_femoris_left") central fibre, origin first (context_muscles.py)
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable, Optional
+
+import numpy as np
+
+from .. import sdf
+from ..body import Body
+from ..recipes import Part, recipe
+from . import limb_femur as lf
+from . import limb_leg as ll
+from . import pelvis_geometry as pg
+from .context_muscles import (BLEND, GAP, VOLUME_SPACING, Built, built, central_fibre, context_part, context_shape,
+                              smooth_push, table_readers)
+from .muscles_bones import BoneUnion, bone_obstacle
+from .muscles_shape import CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param, ramp, sheet, tube
+
+num, vec = table_readers("context_posterior_thigh")
+
+# modelling constants (not anatomical measurements)
+ORIGIN_RELIEF_RADIUS = 45.0  # mm round the tuberosity where the tendons may arise beside adductor magnus
+INSERTION_CORRIDOR = 14.0    # mm round the adductor magnus insertion where the soft neighbours give way
+SNAP_ITERATIONS = 8
+SPACING = 1.2                # mm, meshing grid
+FIRST_HALF_THICKNESS = 13.0  # mm, a belly's first guess; the volume fit sets its size
+
+BONES = ("hip_bone", "femur", "tibia", "fibula")
+SOFT = ("sciatic_nerve", "femoral_artery", "femoral_vein", "adductor_longus", "vastus_lateralis",
+        "vastus_medialis", "sartorius")
+NEIGHBOURS = {"adductor_magnus": (), "semimembranosus": ("adductor_magnus",),
+              "semitendinosus": ("adductor_magnus", "semimembranosus"),
+              "biceps_femoris": ("adductor_magnus", "semimembranosus", "semitendinosus")}
+
+
+# ---------------------------------------------------------------- places
+
+def shaft_offset_point(body: Body, t, lateral, anterior) -> np.ndarray:
+    """A point in the cross-section of the right thigh at shaft fraction t (0 at
+    the head-centre level, 1 at the knee-centre level), `lateral` and
+    `anterior` mm from the femoral shaft centre in the shaft frame."""
+    g = lf.femur_geometry(body)
+    t = np.asarray(t, float)
+    return (g.centre(t) + np.asarray(lateral, float)[..., None] * g.lateral
+            + np.asarray(anterior, float)[..., None] * g.anterior)
+
+
+def course(body: Body, key: str) -> np.ndarray:
+    """(N, 3) points of a table course [[t, lateral, anterior], ...]."""
+    c = vec(body, key).reshape(-1, 3)
+    return shaft_offset_point(body, c[:, 0], c[:, 1], c[:, 2])
+
+
+def hamstring_origin(body: Body, muscle: str) -> np.ndarray:
+    """Origin of a hamstring on the right ischial tuberosity (TLEM, from the HJC),
+    moved onto the surface of the committed hip bone."""
+    return on_bone(body, "hip_bone", body.hjc + vec(body, f"{muscle}_origin_from_hjc"))
+
+
+def on_bone(body: Body, bone: str, points) -> np.ndarray:
+    """Points moved onto the surface of a committed bone mesh (along its
+    gradient); returns (3,) for one point."""
+    f = bone_obstacle(body, (bone,))
+    P = np.atleast_2d(np.asarray(points, float)).copy()
+    for _ in range(SNAP_ITERATIONS):
+        P -= f(P)[:, None] * f.gradient(P)
+    return P[0] if np.ndim(points) == 1 else P
+
+
+def ischiopubic_ramus(body: Body, f) -> np.ndarray:
+    """Point(s) along the lower border of the right ischiopubic ramus, from the
+    lower end of the symphysis (f = 0) round the lower rim of the obturator
+    foramen to the lowest point of the ischial tuberosity (f = 1), on the
+    hip bone's surface."""
+    sy = pg.symphysis(body)
+    bottom = sy.top_front + sy.height * sy.down
+    ob = pg.obturator_foramen(body)
+    below = ob.centre - ob.half_length * ob.long_axis
+    low = pg.ischial_tuberosity_lowest(body)
+    # a curve under the foramen: the ramus passes below and behind its lower pole
+    ctrl = np.array([bottom + [4.0, 0.0, 0.0], 0.5 * (bottom + below) + [0.0, 0.0, -8.0],
+                     below + [0.0, 0.0, -8.0], 0.5 * (below + low) + [0.0, 0.0, -6.0], low])
+    line = CentreLine.through(ctrl, n=200)
+    return on_bone(body, "hip_bone", line.at(f))
+
+
+def tibial_insertion(body: Body, key: str) -> np.ndarray:
+    lg = ll.leg_geometry(body)
+    return on_bone(body, "tibia", lg.plateau_centre + vec(body, key))
+
+
+# ---------------------------------------------------------------- obstacles and sizing
+
+@lru_cache(maxsize=8)
+def neighbour_meshes(body: Body, leave_out: tuple[str, ...] = ()) -> Optional[BoneUnion]:
+    """The committed meshes round the posterior thigh as one signed distance.
+    Gluteus maximus is not among them: it is the superficial layer, laid over
+    what lies beneath it, and its lower border covers the hamstring origins."""
+    bones = bone_obstacle(body, BONES)
+    parts = list(bones.parts) if bones is not None else []
+    soft = bone_obstacle(body, tuple(n for n in SOFT if n not in leave_out))
+    if soft is not None:
+        parts += soft.parts
+    return BoneUnion(parts) if parts else None
+
+
+def _lifted_near_tuberosity(body: Body, field: sdf.Field, radius: float = ORIGIN_RELIEF_RADIUS) -> sdf.Field:
+    """A neighbour's distance raised within `radius` of the ischial tuberosity,
+    so the hamstring tendons may arise there beside and under it."""
+    tub = pg.ischial_tuberosity(body)
+
+    def lifted(P):
+        r = np.linalg.norm(P - tub, axis=1)
+        return field(P) + 2.0 * radius * np.clip(1.0 - r / radius, 0.0, 1.0) ** 2
+    return lifted
+
+
+def adductor_magnus_insertion(body: Body, n: int = 8) -> np.ndarray:
+    """(n, 3) points down the back of the right femur where the adductor part
+    of adductor magnus inserts, just medial of the linea aspera."""
+    g = lf.femur_geometry(body)
+    t = np.linspace(*vec(body, "adductor_magnus_insertion"), n)
+    return shaft_offset_point(body, t, -0.25 * g.half_ml(t), -g.half_ap(t))
+
+
+def _insertion_corridor(body: Body) -> sdf.Field:
+    """The soft neighbours' distance raised within INSERTION_CORRIDOR mm of the
+    adductor magnus insertion: the vasti and adductor longus cover the
+    linea aspera in this atlas, and adductor magnus reaches the bone between
+    them."""
+    from scipy.spatial import cKDTree
+
+    soft = bone_obstacle(body, SOFT)
+    line = CentreLine.through(adductor_magnus_insertion(body), n=300).points
+    tree = cKDTree(line)
+
+    def lifted(P):
+        d, _ = tree.query(P)
+        return soft(P) + 2.0 * INSERTION_CORRIDOR * np.clip(1.0 - d / INSERTION_CORRIDOR, 0.0, 1.0) ** 2
+    return BoneUnion([bone_obstacle(body, BONES), lifted])
+
+
+def _obstacles(body: Body, muscle: str) -> tuple[sdf.Field, sdf.Field]:
+    """(what the muscle's spheres are pushed off, what its surface is cut clear
+    of): the neighbouring meshes and the muscles of this module built before it
+    push; only the meshes cut (cutting between two muscles of this module left
+    thin fins where a third one pressed from the other side)."""
+    # semitendinosus ends with sartorius (and gracilis) in the pes anserinus, passing deep to it
+    if muscle == "adductor_magnus":
+        meshes = _insertion_corridor(body)
+    else:
+        meshes = neighbour_meshes(body, ("sartorius",) if muscle == "semitendinosus" else ())
+    fields = [meshes] + [_lifted_near_tuberosity(body, built(body, m).cloud.field()) for m in NEIGHBOURS[muscle]]
+    return BoneUnion([f for f in fields if f is not None]), meshes
+
+
+def target_volume(body: Body, muscle: str) -> float:
+    """Handsfield 2014 volume (mm^3) of a muscle of this module (biceps femoris:
+    both heads together)."""
+    t = body.t
+    a, b = t.vec("muscles.handsfield_total")
+    total = a * t.get("body.stature") / 1000.0 * t.get("body.mass") + b
+    return float(np.sum(vec(body, f"fraction_{muscle}"))) * total * 1000.0
+
+
+def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
+           power: float = 2.0) -> Built:
+    """Fit the scale of `shape(s)` to the muscle's volume, its spheres pushed
+    off its neighbours and the field cut clear of the neighbouring meshes."""
+    push, cut = _obstacles(body, muscle)
+
+    def make(s):
+        cloud, line = shape(s)
+        cloud = SphereCloud(smooth_push(cloud.centres, cloud.radii, push), cloud.radii)
+        lo, hi = cloud.bounds()
+        lo[0] = max(lo[0], 0.0)
+        f = clear_of(cloud.field(), cut, GAP, BLEND)
+        # on its own side of the midline, clear of its mirror image
+        return (lambda P: np.maximum(f(P), GAP / 2.0 - P[:, 0])), lo, hi, line, cloud
+
+    target = target_volume(body, muscle)
+    s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, power=power)
+    f, lo, hi, line, cloud = make(s)
+    return Built(f, lo, hi, line, cloud, target)
+
+
+def _fusiform(line: CentreLine, knots, profile, tendon: tuple, peak_half: float, aspect: float,
+              s: float, width_dir: np.ndarray) -> SphereCloud:
+    """A tube along `line`: half thickness the larger of the tendon's radius
+    (tendon = (knots, radii) along t) and s * peak * profile(t), `aspect`
+    times as wide along `width_dir` where the belly is thicker than the tendon."""
+    floor = ramp(line.t, *tendon)
+    b = np.maximum(floor, s * peak_half * ramp(line.t, knots, profile))
+    a = np.maximum(b, floor + (b - floor) * aspect)
+    return tube(line, a, b, np.tile(width_dir, (len(line.points), 1)))
+
+
+# ---------------------------------------------------------------- adductor magnus
+
+@context_shape("adductor_magnus", BONES + SOFT)
+def _adductor_magnus(body: Body) -> Built:
+    g = lf.femur_geometry(body)
+    f0, f1 = vec(body, "adductor_magnus_origin")
+    ramus = ischiopubic_ramus(body, np.linspace(f0, f1, 8))
+    insertion_pts = adductor_magnus_insertion(body)
+    origin = polyline_param(ramus)
+    insertion = polyline_param(insertion_pts)
+    bow_l, bow_a = vec(body, "adductor_magnus_bow")
+
+    def middle(u):
+        m = 0.5 * (origin(u) + insertion(u))
+        return m + bow_l * g.lateral + bow_a * g.anterior * np.sin(np.pi * (0.3 + 0.7 * np.asarray(u)))[:, None]
+    surface = loft(origin, insertion, middle)
+    size_u = float(np.linalg.norm(np.diff(ramus, axis=0), axis=1).sum())
+    size_v = float(np.linalg.norm(insertion_pts.mean(axis=0) - ramus.mean(axis=0)))
+    thick = num(body, "adductor_magnus_thickness")
+    # the hamstring part: from the tuberosity down behind the sheet's free border to the tubercle
+    tubercle = lf.adductor_tubercle(body)
+    band = CentreLine.through(np.vstack([ramus[-1], course(body, "adductor_magnus_hamstring_part_course"),
+                                         tubercle]))
+    tendon_t = 1.0 - num(body, "adductor_magnus_tendon_length") / band.length
+    tendon_half = num(body, "adductor_magnus_tendon_diameter") / 2.0
+
+    def shape(s):
+        half = s * thick / 2.0
+
+        def thickness(u, v):
+            edge = ramp(u, [0.0, 0.35, 1.0], [0.45, 0.95, 1.0])
+            along = ramp(v, [0.0, 0.2, 0.55, 0.85, 1.0], [0.45, 0.85, 1.0, 0.75, 0.4])
+            return np.maximum(2.0, half * edge * along)
+        plate = sheet(surface, thickness, size_u, size_v, min_half_thickness=max(2.0, 0.3 * half))
+        rope = _fusiform(band, [0.0, 0.1, 0.4, tendon_t - 0.12, tendon_t, 1.0],
+                         [0.45, 0.7, 0.8, 0.5, 0.0, 0.0], ([0.0, 1.0], [tendon_half, tendon_half]), half, 1.0,
+                         1.0, g.lateral)
+        return plate + rope, central_fibre(surface)
+
+    return _sized(body, "adductor_magnus", shape, power=1.5)
+
+
+# ---------------------------------------------------------------- hamstrings
+
+def _knee_width_dir(body: Body) -> np.ndarray:
+    """The direction a hamstring belly is widest: side to side in the thigh."""
+    return lf.femur_geometry(body).lateral
+
+
+@context_shape("semimembranosus", BONES + SOFT, ("adductor_magnus",))
+def _semimembranosus(body: Body) -> Built:
+    origin = hamstring_origin(body, "semimembranosus")
+    insertion = tibial_insertion(body, "semimembranosus_insertion_from_plateau_centre")
+    line = CentreLine.through(np.vstack([origin, course(body, "semimembranosus_course"), insertion]))
+    tendon_half = vec(body, "hamstring_tendon_diameter")[0] / 2.0
+    flat_half_width = num(body, "semimembranosus_tendon_width") / 2.0
+    aspect = num(body, "hamstring_belly_aspect")
+    W = np.tile(_knee_width_dir(body), (len(line.points), 1))
+
+    def shape(s):
+        peak = FIRST_HALF_THICKNESS * s
+        tt = line.t
+        # a flat membranous tendon above, the belly in the lower half, a short tendon below
+        b = np.maximum(0.35 * tendon_half, peak * ramp(tt, [0.0, 0.3, 0.42, 0.62, 0.8, 0.9, 1.0],
+                                                       [0.0, 0.0, 0.6, 1.0, 0.75, 0.3, 0.3]))
+        b = np.maximum(b, 0.6 * tendon_half)
+        a = np.maximum(b * aspect, ramp(tt, [0.0, 0.05, 0.4, 0.9, 1.0], [0.7, 1.0, 1.0, 0.6, 0.6]) * flat_half_width)
+        return tube(line, a, b, W), line
+
+    return _sized(body, "semimembranosus", shape)
+
+
+@context_shape("semitendinosus", BONES + SOFT, ("adductor_magnus", "semimembranosus"))
+def _semitendinosus(body: Body) -> Built:
+    origin = hamstring_origin(body, "semitendinosus")
+    behind = lf.medial_epicondyle(body) + vec(body, "semitendinosus_tendon_behind_condyle")
+    pes = ll.pes_anserinus(body)
+    below = pes + vec(body, "semitendinosus_tendon_to_pes").reshape(-1, 3)
+    line = CentreLine.through(np.vstack([origin, course(body, "semitendinosus_course"), behind, below, pes]))
+    d_prox, d_knee, _ = vec(body, "hamstring_tendon_diameter")
+    aspect = num(body, "hamstring_belly_aspect")
+    W = _knee_width_dir(body)
+    knots = [0.0, 0.05, 0.3, 0.45, 0.62, 0.7, 1.0]
+    prof = [0.0, 0.45, 1.0, 0.9, 0.35, 0.0, 0.0]
+
+    tendon = ([0.0, 0.06, 0.12, 1.0], [d_prox / 2.0, d_prox / 2.0, d_knee / 2.0, d_knee / 2.0])
+
+    def shape(s):
+        return _fusiform(line, knots, prof, tendon, FIRST_HALF_THICKNESS, aspect, s, W), line
+
+    return _sized(body, "semitendinosus", shape)
+
+
+@context_shape("biceps_femoris", BONES + SOFT, ("adductor_magnus", "semimembranosus", "semitendinosus"))
+def _biceps_femoris(body: Body) -> Built:
+    origin = hamstring_origin(body, "biceps_femoris")
+    head = ll.fibular_head(body)
+    lg = ll.leg_geometry(body)
+    # the tendon ends on the apex and lateral side of the head, from above
+    insertion = head + np.array([-2.0, 0.0, 0.5 * lg.fibular_head_radius])
+    long_line = CentreLine.through(np.vstack([origin, course(body, "biceps_femoris_long_head_course"), insertion]))
+    sh0, sh1 = vec(body, "biceps_femoris_short_head_origin")
+    g = lf.femur_geometry(body)
+    top = shaft_offset_point(body, sh0, 0.45 * g.half_ml(sh0), -g.half_ap(sh0) - 4.0)
+    short_line = CentreLine.through(np.vstack([top, course(body, "biceps_femoris_short_head_course"),
+                                               long_line.at(0.93)]))
+    d_prox, _, d_ins = vec(body, "hamstring_tendon_diameter")
+    aspect = num(body, "hamstring_belly_aspect")
+    W = _knee_width_dir(body)
+    lh_vol, sh_vol = vec(body, "fraction_biceps_femoris")
+    sh_peak = FIRST_HALF_THICKNESS * np.sqrt(sh_vol / lh_vol * long_line.length / short_line.length)
+
+    def shape(s):
+        lh = _fusiform(long_line, [0.0, 0.06, 0.25, 0.5, 0.75, 0.88, 0.95, 1.0],
+                       [0.0, 0.35, 0.85, 1.0, 0.75, 0.35, 0.0, 0.0],
+                       ([0.0, 0.05, 0.1, 1.0], [d_prox / 2.0, d_prox / 2.0, d_ins / 2.0, d_ins / 2.0]),
+                       FIRST_HALF_THICKNESS, aspect, s, W)
+        sh = _fusiform(short_line, [0.0, 0.15, 0.5, 0.8, 1.0], [0.45, 0.8, 1.0, 0.55, 0.0],
+                       ([0.0, 1.0], [d_ins / 2.0, d_ins / 2.0]), sh_peak, aspect, s, W)
+        return lh + sh, long_line
+
+    return _sized(body, "biceps_femoris", shape)
+
+
+# ---------------------------------------------------------------- recipes
+
+@recipe("adductor_magnus", name="Adductor magnus", latin="Musculus adductor magnus", kind="muscle",
+        segment="pelvis", synonyms=("great adductor",), fma=22444, triangles=5000, stage=2)
+def adductor_magnus(body: Body) -> Part:
+    return context_part(body, "adductor_magnus", SPACING)
+
+
+@recipe("semimembranosus", name="Semimembranosus", latin="Musculus semimembranosus", kind="muscle",
+        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22438, triangles=5000, stage=2)
+def semimembranosus(body: Body) -> Part:
+    return context_part(body, "semimembranosus", SPACING)
+
+
+@recipe("semitendinosus", name="Semitendinosus", latin="Musculus semitendinosus", kind="muscle",
+        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22357, triangles=5000, stage=2)
+def semitendinosus(body: Body) -> Part:
+    return context_part(body, "semitendinosus", SPACING)
+
+
+@recipe("biceps_femoris", name="Biceps femoris", latin="Musculus biceps femoris", kind="muscle",
+        segment="pelvis", synonyms=("hamstrings (part)", "lateral hamstring"), fma=22356, triangles=5000, stage=2)
+def biceps_femoris(body: Body) -> Part:
+    return context_part(body, "biceps_femoris", SPACING)
