@@ -12,14 +12,16 @@ adductor tubercle (its hamstring part); the adductor hiatus is the gap between
 the two above the tubercle, where the femoral vessels pass back into the
 popliteal fossa.
 
-Everything is kept clear of the committed meshes of its neighbours (bones,
-sciatic nerve, femoral vessels, adductor longus, the vasti, sartorius,
-and of the muscles of this module built before it, in the order deep to
-superficial: adductor magnus, semimembranosus, semitendinosus, biceps
-femoris. Gluteus maximus is the layer above: its lower border covers the
-hamstring origins, and it should be laid over them (the gluteal module drapes
-it onto what lies beneath). Each muscle is sized to its Handsfield 2014
-volume.
+Each is pushed off and cut clear of the committed meshes of its neighbours
+(bones, sciatic nerve, femoral vessels, adductor longus, the vasti,
+sartorius; semitendinosus passes deep to sartorius into the pes anserinus),
+and pushed off (not cut) the muscles of this module built before it, in the
+order deep to superficial: adductor magnus, semimembranosus,
+semitendinosus, biceps femoris. Adductor magnus may reach the back of the
+femur through the vasti and adductor longus along its insertion line.
+Gluteus maximus is the layer above: its lower border covers the hamstring
+origins, and it should be laid over them (the gluteal module drapes it onto
+what lies beneath). Each muscle is sized to its Handsfield 2014 volume.
 
 For other recipes (trigger-point maps, needle paths):
 
