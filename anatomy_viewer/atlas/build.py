@@ -118,13 +118,14 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
     return manifest
 
 
-LAST_STAGE = 3
+LAST_STAGE = 4
 
 
 def build_stage(r: Recipe) -> int:
-    """Bones and the rest first; then muscles and the tracts they form, which lie
-    on the bone meshes; then what a recipe places on those (a superficial vein);
-    last the skin, which wraps every mesh."""
+    """Bones and the rest first (0); then muscles and the tracts they form, which
+    lie on the bone meshes (1); muscles kept clear of those muscles' meshes
+    (2, the posterior thigh); what is placed on the surface of all of them (3,
+    a superficial vein); last the skin, which wraps every mesh (4)."""
     if r.wraps_atlas:
         return LAST_STAGE
     if r.stage is not None:
