@@ -13,7 +13,7 @@ from . import context_attachments as ca
 from . import limb_femur as lf
 from . import pelvis_geometry as pg
 from .context_muscles import (DRAPE_REACH, DRAPE_SPACING, DRAPE_START, FEMUR, HUG, OBSTACLES, OBSTACLE_MARGIN,
-                              PELVIS, PUSH_SMOOTHING, Built, boxed, built, central_fibre, context_part,
+                              PELVIS, Built, boxed, built, central_fibre, context_part,
                               context_shape, drape, sampled_in_box, sized, table_readers)
 from .muscles_shape import SphereCloud, loft, polyline_param, ramp, sheet, union_fields
 
@@ -40,7 +40,9 @@ def _gluteus_medius(body: Body) -> Built:
         half = s * thick / 2.0
 
         def thickness(u, v):
-            edge = 0.55 + 0.45 * np.sin(np.pi * u)
+            # the anterior border (u = 0) stays thick: it covers gluteus minimus and
+            # the front of the wing down to the trochanter under tensor fasciae latae
+            edge = ramp(u, [0.0, 0.25, 0.5, 0.8, 1.0], [0.8, 0.95, 1.0, 0.9, 0.55])
             along = ramp(v, [0.0, 0.15, 0.5, 0.85, 1.0], [0.35, 0.8, 1.0, 0.7, 0.35])
             return np.maximum(2.0, half * edge * along)
         return sheet(surface, thickness, size_u, 140.0, min_half_thickness=max(2.0, 0.3 * half)), central_fibre(surface)
@@ -49,6 +51,31 @@ def _gluteus_medius(body: Body) -> Built:
 
 
 # ---------------------------------------------------------------- gluteus maximus
+
+LATTICE = 2.5           # mm between sphere centres across the sheet of gluteus maximus
+DRAPE_SMOOTHING = 18.0  # mm, width of the Gaussian smoothing the drape of gluteus maximus
+DRAPE_CLOSING = 50.0    # mm, hollows narrower than this under gluteus maximus are bridged
+MEDIAL_DRAPE_BLEND = 15.0  # mm over which the drape turns from radial to straight forward, medial of the PSIS
+ORIGIN_PINNED = 0.08    # fraction of the fibre length over which the origin keeps its unsmoothed drape
+
+
+def size_v(origin_pts: np.ndarray, ins_pts: np.ndarray) -> float:
+    """Rough fibre length (mm) of a lofted sheet: origin to insertion, mid-line."""
+    return float(np.linalg.norm(origin_pts[len(origin_pts) // 2] - ins_pts[len(ins_pts) // 2]))
+
+
+def maximus_thickness_profile(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Relative thickness of gluteus maximus over its sheet: u runs along the
+    origin from the iliac crest (0) to the lower border (1), v along the
+    fibres from origin (0) to insertion (1). The muscle is thinnest at its
+    upper border and its attachments; its bulk lies in the lower middle of
+    the buttock, below piriformis, where the lower fibres gather towards the
+    gluteal tuberosity and the tract (modelling choice shaped on textbook
+    cross-sections; the absolute size comes from the volume)."""
+    across = ramp(u, [0.0, 0.25, 0.5, 0.7, 0.9, 1.0], [0.4, 0.55, 0.9, 1.0, 1.0, 0.55])
+    along = ramp(v, [0.0, 0.12, 0.4, 0.75, 1.0], [0.45, 0.9, 1.0, 0.85, 0.3])
+    return across * along
+
 
 def rotator_bed(body: Body) -> sdf.Field:
     """The short lateral rotators behind the hip (gemelli with the obturator
@@ -73,7 +100,7 @@ def rotator_bed(body: Body) -> sdf.Field:
 
 @context_shape("gluteus_maximus", PELVIS + FEMUR + ("sciatic_nerve", "piriformis"), ("gluteus_medius",))
 def _gluteus_maximus(body: Body) -> Built:
-    from scipy.spatial import cKDTree
+    from scipy.ndimage import gaussian_filter, grey_closing
 
     from .pelvis_sacrum import coccyx_axis
 
@@ -88,7 +115,7 @@ def _gluteus_maximus(body: Body) -> Built:
     # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
     # side of the coccyx, then along the sacrotuberous ligament towards the tuberosity
     origin_pts = np.vstack([crest, body.psis + [0.0, 0.0, -num(body, "gluteus_maximus_origin_below_psis")],
-                            ca.dorsal_sacrum_lateral(body, s0, 0.85),
+                            ca.dorsal_sacrum_lateral(body, s0, 0.8),
                             ca.dorsal_sacrum_lateral(body, 0.5 * (s0 + s1), 0.8),
                             ca.dorsal_sacrum_lateral(body, s1, 0.8), cx, lowest])
     gt = ca.greater_trochanter_tip(body)
@@ -116,23 +143,38 @@ def _gluteus_maximus(body: Body) -> Built:
                            + [rotator_bed(body), boxed(gmed.cloud.field(), *gmed.cloud.bounds())])
     beneath = sampled_in_box(beneath, lo, hi, DRAPE_SPACING)
 
-    def shape(s):
-        half = s * thick / 2.0
+    nu = max(2, int(np.ceil(size_u / LATTICE))) + 1
+    nv = max(2, int(np.ceil(size_v(origin_pts, ins_pts) / LATTICE))) + 1
+    u, v = (grid.ravel() for grid in np.meshgrid(np.linspace(0, 1, nu), np.linspace(0, 1, nv), indexing="ij"))
+    centres = surface(u, v)
+    flat = centres[:, :2] - axis
+    flat /= np.linalg.norm(flat, axis=1)[:, None]
+    # medial of the PSIS the sheet is laid straight forward onto the sacrum and
+    # coccyx (from the side it would catch on the posterior ilium first)
+    medial = np.clip((body.psis[0] - centres[:, 0]) / MEDIAL_DRAPE_BLEND, 0.0, 1.0)[:, None]
+    flat = (1.0 - medial) * flat + medial * np.array([0.0, -1.0])
+    outward = np.column_stack([flat / np.linalg.norm(flat, axis=1)[:, None], np.zeros(len(flat))])
+    profile = maximus_thickness_profile(u, v)
 
-        def thickness(u, v):
-            edge = 0.75 + 0.25 * np.sin(np.pi * u)
-            along = ramp(v, [0.0, 0.12, 0.35, 0.8, 1.0], [0.45, 0.9, 1.0, 0.9, 0.35])
-            return np.maximum(2.5, half * edge * along)
-        cloud = sheet(surface, thickness, size_u, 200.0, min_half_thickness=max(2.5, 0.35 * half))
-        flat = cloud.centres[:, :2] - axis
-        outward = np.column_stack([flat / np.linalg.norm(flat, axis=1)[:, None], np.zeros(len(flat))])
-        laid = drape(cloud.centres, cloud.radii, outward, beneath, DRAPE_START, DRAPE_REACH)
-        # average the displacement over neighbours, so the sheet lies smoothly
-        disp = laid - cloud.centres
-        groups = cKDTree(cloud.centres).query_ball_point(cloud.centres, PUSH_SMOOTHING)
-        for _ in range(2):
-            disp = np.array([disp[i].mean(axis=0) for i in groups])
-        return SphereCloud(cloud.centres + disp, cloud.radii), central_fibre(surface)
+    def shape(s):
+        radii = np.maximum(2.5, s * thick / 2.0 * profile)
+        laid = drape(centres, radii, outward, beneath, DRAPE_START, DRAPE_REACH)
+        # how far out each sphere came to rest, over the lattice; valleys
+        # narrower than DRAPE_CLOSING (where the sheet sank between the bumps
+        # beneath it) are filled and the result smoothed with a Gaussian about
+        # DRAPE_SMOOTHING mm wide, so the outer surface is one smooth convex
+        # sheet that bridges hollows as the real muscle does; filling only
+        # moves the sheet outward, and what the smoothing pushes into the
+        # structures beneath is cut away
+        height = np.einsum("ij,ij->i", laid - centres, outward).reshape(nu, nv)
+        per_mm = np.array([(nu - 1) / size_u, (nv - 1) / size_v(origin_pts, ins_pts)])
+        closed = grey_closing(height, size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)),
+                              mode="nearest")
+        smooth = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel()
+        # the origin keeps its own drape, so it stays on the bone it arises from
+        pinned = ramp(v, [0.0, ORIGIN_PINNED], [1.0, 0.0])
+        disp = outward * (pinned * height.ravel() + (1.0 - pinned) * smooth)[:, None]
+        return SphereCloud(centres + disp, radii), central_fibre(surface)
 
     return sized(body, "gluteus_maximus", shape, medial=True, obstacle=beneath)
 
