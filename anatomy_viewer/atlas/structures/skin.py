@@ -263,10 +263,38 @@ def skin(body: Body, meshes_dir: Path) -> Part:
     hi = np.array([half_w + 20, 220.0, top + 5])
     body_shape = sdf.subtract(sdf.union(env, inner, k=STRUCTURE_BLEND), gluteal_cleft(body), k=CLEFT_BLEND)
     smooth = blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing"))
+    surface = dimpled(body, smooth, wrapped_structures(points, normals, np.full(len(points), t.get("skin.fat_minimum"))))
 
     def f(P):
-        return np.maximum(smooth(P), np.maximum(P[:, 2] - top, bottom - P[:, 2]))
+        return np.maximum(surface(P), np.maximum(P[:, 2] - top, bottom - P[:, 2]))
     return Part(f, lo, hi, spacing=2.5, smooth_iterations=10)
+
+
+def dimpled(body: Body, skin_field: sdf.Field, thinnest: sdf.Field) -> sdf.Field:
+    """The dimples of Venus: over each posterior superior iliac spine the skin
+    is drawn in to the soft-tissue depth measured there (Mantovani 2016).
+    Near the line straight behind each spine the skin's field is blended
+    (Gaussian weight of width skin.dimple_width) towards a cut by the plane
+    that depth behind the spine, so the skin lies on that plane over the
+    spine and returns smoothly to its own course around it: a hollow without
+    a rim (the cut only moves the skin inward). It is never cut closer to a
+    structure than the thinnest subcutaneous layer (`thinnest`: negative
+    within it), so the skin still encloses everything."""
+    t = body.t
+    psis = np.asarray(body.psis, float)
+    back = psis[1] - t.get("skin.fat_psis")
+    width = t.get("skin.dimple_width")
+
+    def f(P):
+        d = skin_field(P)
+        r2 = np.minimum((P[:, 0] - psis[0]) ** 2, (P[:, 0] + psis[0]) ** 2) + (P[:, 2] - psis[2]) ** 2
+        w = np.exp(-r2 / (2.0 * width ** 2))
+        near = (w > 0.01) & (back - P[:, 1] > d)
+        if near.any():
+            cut = (1.0 - w[near]) * d[near] + w[near] * (back - P[near, 1])
+            d[near] = np.minimum(cut, thinnest(P[near]))
+        return d
+    return f
 
 
 def blurred(field: sdf.Field, lo, hi, spacing: float, sigma: float) -> sdf.Field:
