@@ -40,6 +40,7 @@ FIBULA_NECK_BLEND = 3.0  # head into neck and shaft: small, so the neck shows
 SHAFT_FLARE = 1.7    # depth over which the shaft broadens upwards, same fraction
 SOLEAL_RIDGE_RADIUS = 4.0  # rounding of the soleal ridge's crest (mm)
 SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
+SOLEAL_RIDGE_SHARE = 0.9  # the raised part of the line, from its upper end
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,9 @@ def tibia_base_field(body: Body) -> sdf.Field:
     t = body.t
     lg = leg_geometry(body)
     bone = tibia_body_field(body)
-    line = sdf.spline(soleal_line(body, bone), 80)
+    # the ridge fades out just before the medial border, so that its end does
+    # not stand out of the border's rounded edge
+    line = sdf.spline(soleal_line(body, bone), 80)[:int(80 * SOLEAL_RIDGE_SHARE)]
     r = SOLEAL_RIDGE_RADIUS
     # the ridge rises from the surface at both ends to its full height between
     u = np.linspace(0.0, 1.0, len(line))
