@@ -106,3 +106,27 @@ def comes_near(base: str, point, bone: str, reach: float = 15.0, touch: float = 
 def slab(sid: str, z: float, band: float = 4.0) -> np.ndarray:
     v = np.asarray(trimesh_of(sid).vertices)
     return v[np.abs(v[:, 2] - z) < band]
+
+
+def assert_rebuild_matches(recipe_id: str) -> None:
+    """Rebuilding a recipe gives its committed mesh (the first of its ids):
+    the same points within 1e-3 mm."""
+    from anatomy_viewer.atlas.build import mesh_recipe
+    from anatomy_viewer.atlas.recipes import REGISTRY, load_all
+
+    load_all()
+    sid = REGISTRY[recipe_id].ids()[0]
+    manifest_with(sid)
+    _, mesh, _, _ = mesh_recipe(recipe_id)
+    committed = np.asarray(trimesh_of(sid).vertices)
+    assert mesh.points.shape == committed.shape, f"{recipe_id}: point count differs from meshes/"
+    assert np.abs(mesh.points - committed).max() < 1e-3, f"{recipe_id}: geometry differs from meshes/"
+
+
+def assert_closed_and_mirrored(base: str) -> None:
+    """Both sides of a paired structure are closed meshes, the left the mirror of the right."""
+    manifest_with(f"{base}_right", f"{base}_left")
+    assert_closed_mesh(f"{base}_right")
+    assert_closed_mesh(f"{base}_left")
+    assert_mirrored(base)
+

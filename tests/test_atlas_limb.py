@@ -9,7 +9,7 @@ import pytest
 from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.paths import meshes_dir
 
-from atlas_support import assert_closed_mesh, assert_mirrored, manifest_with, trimesh_of
+from atlas_support import assert_closed_mesh, assert_mirrored, assert_rebuild_matches, manifest_with, trimesh_of
 
 BASES = ("femur", "patella", "tibia", "fibula")
 IDS = tuple(f"{b}_{s}" for b in BASES for s in ("right", "left"))
@@ -277,7 +277,6 @@ def test_lateral_condyle_deeper_than_medial(manifest, body):
 
 
 def test_anterior_bow(manifest, body):
-    v = verts("femur_right")
     H, K = body.hjc, body.knee_centre
     zs = H[2] - np.linspace(0.2, 0.88, 15) * (H[2] - K[2])
     cs = np.array([slice_centroid("femur_right", (0, 0, z), (0, 0, 1.0)) for z in zs])
@@ -349,12 +348,7 @@ def test_leg_bones_end_inside_the_skin(manifest, body):
 
 @pytest.mark.slow
 def test_patella_rebuild_matches_committed(manifest):
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    _, mesh, _, _ = mesh_recipe("patella")
-    committed = verts("patella_right")
-    assert mesh.points.shape == committed.shape
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("patella")
 
 
 # ---------------------------------------------------------------- proximal tibia, patella, fibula shape
@@ -518,12 +512,7 @@ def test_fibula_sits_under_the_lateral_condyle(manifest, body):
 
 @pytest.mark.slow
 def test_tibia_rebuild_matches_committed(manifest):
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    _, mesh, _, _ = mesh_recipe("tibia")
-    committed = verts("tibia_right")
-    assert mesh.points.shape == committed.shape
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("tibia")
 
 
 def test_soleal_line_is_an_oblique_ridge_on_the_back_of_the_tibia(manifest, body):

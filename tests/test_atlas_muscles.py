@@ -12,7 +12,7 @@ from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures import muscles as M
 from anatomy_viewer.paths import meshes_dir
 
-from atlas_support import assert_closed_mesh, assert_mirrored, manifest_with, trimesh_of
+from atlas_support import assert_closed_mesh, assert_mirrored, assert_rebuild_matches, manifest_with, trimesh_of
 
 MUSCLES = M.MUSCLES
 ALL = MUSCLES + ("iliotibial_tract",)
@@ -177,13 +177,7 @@ def test_anatomical_course():
 
 @pytest.mark.slow
 def test_rebuild_of_piriformis_matches_committed_mesh():
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    manifest_with("piriformis_right")
-    _, mesh, _, _ = mesh_recipe("piriformis")
-    committed = trimesh_of("piriformis_right")
-    assert len(mesh.points) == len(committed.vertices)
-    assert np.abs(mesh.points - np.asarray(committed.vertices)).max() < 1e-3
+    assert_rebuild_matches("piriformis")
 
 
 def test_iliacus_fills_the_iliac_fossa():

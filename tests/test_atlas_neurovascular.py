@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from anatomy_viewer.atlas.build import mesh_recipe
 from anatomy_viewer.atlas.structures import neurovascular as nv
-from atlas_support import assert_closed_mesh, assert_mirrored, manifest_with, trimesh_of
+from atlas_support import assert_closed_and_mirrored, assert_rebuild_matches, manifest_with, trimesh_of
 
 PAIRED = ["inguinal_ligament", "external_iliac_artery", "femoral_artery", "external_iliac_vein",
           "femoral_vein", "great_saphenous_vein", "femoral_nerve", "lateral_femoral_cutaneous_nerve",
@@ -14,10 +13,7 @@ PAIRED = ["inguinal_ligament", "external_iliac_artery", "femoral_artery", "exter
 
 @pytest.mark.parametrize("base", PAIRED)
 def test_closed_and_mirrored(base):
-    manifest_with(f"{base}_right", f"{base}_left")
-    assert_closed_mesh(f"{base}_right")
-    assert_closed_mesh(f"{base}_left")
-    assert_mirrored(base)
+    assert_closed_and_mirrored(base)
 
 
 def _x_at_ligament_level(structure_id: str, z: float) -> float:
@@ -71,11 +67,7 @@ def test_kidneys_lower_poles_at_their_levels():
 
 
 def test_rebuild_matches_committed_mesh():
-    manifest_with("iliopsoas_bursa_right")
-    _, mesh, _, _ = mesh_recipe("iliopsoas_bursa")
-    committed = np.asarray(trimesh_of("iliopsoas_bursa_right").vertices)
-    assert mesh.points.shape == committed.shape
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("iliopsoas_bursa")
 
 
 def test_great_saphenous_vein_is_superficial():

@@ -12,6 +12,7 @@ from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures import pelvis_geometry as g
 from anatomy_viewer.model.manifest import load_manifest
 from anatomy_viewer.paths import meshes_dir
+from atlas_support import assert_rebuild_matches
 
 IDS = ("hip_bone_right", "hip_bone_left", "sacrum", "coccyx", "interpubic_disc")
 
@@ -456,12 +457,7 @@ def test_coccyx_continues_below_the_sacrum(meshes, manifest):
 
 
 def test_a_rebuild_matches_the_committed_mesh(manifest):
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    _, mesh, _, _ = mesh_recipe("coccyx")
-    committed = pv.read(str(meshes_dir() / manifest.structure("coccyx").file))
-    assert len(mesh.points) == committed.n_points
-    assert np.allclose(mesh.points, committed.points, atol=1e-3)
+    assert_rebuild_matches("coccyx")
 
 
 @pytest.mark.parametrize("side", ("right", "left"))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from atlas_support import (assert_closed_mesh, assert_mirrored, comes_near, inside_mask, interior_samples,
-                           manifest_with, polydata_of, slab, trimesh_of)
+from atlas_support import (assert_closed_and_mirrored, assert_rebuild_matches, comes_near, inside_mask,
+                           interior_samples, manifest_with, polydata_of, slab, trimesh_of)
 
 MUSCLES = ["biceps_femoris", "semitendinosus", "semimembranosus", "adductor_magnus"]
 BONES = ["femur_right", "hip_bone_right", "tibia_right", "fibula_right"]
@@ -28,10 +28,7 @@ def landmark(name: str) -> np.ndarray:
 
 @pytest.mark.parametrize("base", MUSCLES)
 def test_closed_one_piece_and_mirrored(base):
-    manifest_with(f"{base}_right", f"{base}_left")
-    assert_closed_mesh(f"{base}_right")
-    assert_closed_mesh(f"{base}_left")
-    assert_mirrored(base)
+    assert_closed_and_mirrored(base)
 
 
 @pytest.mark.parametrize("base", MUSCLES)
@@ -145,13 +142,7 @@ def test_hamstrings_do_not_enclose_the_sciatic_nerve():
 
 @pytest.mark.slow
 def test_rebuild_matches_committed_mesh():
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    manifest_with("adductor_magnus_right")
-    _, mesh, _, _ = mesh_recipe("adductor_magnus")
-    committed = np.asarray(trimesh_of("adductor_magnus_right").vertices)
-    assert len(mesh.points) == len(committed)
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("adductor_magnus")
 
 
 @pytest.mark.parametrize("base", MUSCLES)

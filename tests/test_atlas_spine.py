@@ -13,7 +13,7 @@ from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures.spine_geometry import (LEVELS, body_lateral_point, canal_centre, dims,
                                                             disc_levels, endplate, facet_joint, to_local,
                                                             transverse_process_front, vertebra_frame)
-from atlas_support import assert_closed_mesh, manifest_with, trimesh_of
+from atlas_support import assert_closed_mesh, assert_rebuild_matches, manifest_with, trimesh_of
 
 VERTEBRAE = [f"vertebra_{lv}" for lv in LEVELS]
 DISCS = ["disc_t12_l1", "disc_l1_l2", "disc_l2_l3", "disc_l3_l4", "disc_l4_l5", "disc_l5_s1"]
@@ -337,13 +337,7 @@ def test_intercristal_line_at_l4_or_l4_l5():
 # ---------------------------------------------------------------- rebuild
 
 def test_rebuild_matches_committed_mesh():
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    manifest_with("vertebra_l2")
-    _, mesh, _, _ = mesh_recipe("vertebra_l2")
-    committed = np.asarray(trimesh_of("vertebra_l2").vertices)
-    assert mesh.points.shape == committed.shape
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("vertebra_l2")
 
 
 def test_l5_does_not_enter_the_sacrum():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from atlas_support import closest_distance, manifest_with, polydata_of, slab, trimesh_of
+from atlas_support import assert_rebuild_matches, closest_distance, manifest_with, polydata_of, slab, trimesh_of
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +135,4 @@ def test_patellar_ligament_runs_from_the_patella_to_the_tibial_tuberosity():
 
 @pytest.mark.slow
 def test_rebuild_matches_committed_mesh():
-    from anatomy_viewer.atlas.build import mesh_recipe
-
-    manifest_with("vastus_intermedius_right")
-    _, mesh, _, _ = mesh_recipe("vastus_intermedius")
-    committed = np.asarray(trimesh_of("vastus_intermedius_right").vertices)
-    assert len(mesh.points) == len(committed)
-    assert np.abs(mesh.points - committed).max() < 1e-3
+    assert_rebuild_matches("vastus_intermedius")

@@ -28,8 +28,9 @@ VIEWS = {
     "superior": ((0, 0, 1), (0, 1, 0)),
     "inferior": ((0, 0, -1), (0, -1, 0)),
     "oblique": ((0.6, 0.7, 0.3), (0, 0, 1)),
-    "medial_right": ((-1, 0, 0), (0, 0, 1)),
 }
+# the views of a right-side structure, named from its own side
+SIDE_VIEWS = {"lateral": "right", "medial": "left"}
 
 
 def _camera(plotter, view: str, bounds) -> None:
@@ -84,15 +85,17 @@ def render_gallery(out: Path | None = None) -> list[Path]:
                               size=(1200, 1200), title=f"Hip region, {view}"))
     bones = [s for s in manifest.structures if s.kind.value == "bone" and s.side.value != "left"]
     for s in bones:
-        for view in ("anterior", "posterior", "right", "medial_right" if s.side.value == "right" else "superior"):
-            written.append(render([s.id], view, out / f"bone_{s.id}_{view}.png", manifest,
-                                  title=f"{s.label}, {view.replace('_right', '')}"))
+        views = ("anterior", "posterior", "lateral", "medial") if s.side.value == "right" else \
+            ("anterior", "posterior", "right", "superior")
+        for view in views:
+            written.append(render([s.id], SIDE_VIEWS.get(view, view), out / f"bone_{s.id}_{view}.png", manifest,
+                                  title=f"{s.label}, {view}"))
     bone_ids = [s.id for s in manifest.structures if s.kind.value == "bone"]
     for s in manifest.structures:
         if s.kind.value == "muscle" and s.side.value == "right":
             near = [b for b in bone_ids if not b.endswith("_left")]
-            for view in ("anterior", "right"):
-                written.append(render(near + [s.id], view, out / f"muscle_{s.id}_{view}.png", manifest,
-                                      title=f"{s.label}, {view}"))
+            for view in ("anterior", "posterior", "lateral"):
+                written.append(render(near + [s.id], SIDE_VIEWS.get(view, view), out / f"muscle_{s.id}_{view}.png",
+                                      manifest, title=f"{s.label}, {view}"))
     print(f"wrote {len(written)} images to {out}")
     return written

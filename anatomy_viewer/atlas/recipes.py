@@ -71,7 +71,7 @@ class Recipe:
 # The scene must stay under 400,000 triangles for software rendering. A recipe's
 # `triangles` states the detail it wants relative to its neighbours; the builder
 # meets the scene budget by scaling those per kind (see `triangle_budget`).
-KIND_DETAIL = {"bone": 0.63, "muscle": 0.75, "cartilage": 0.75, "artery": 0.58, "vein": 0.58,
+KIND_DETAIL = {"bone": 0.63, "muscle": 0.72, "cartilage": 0.75, "artery": 0.58, "vein": 0.58,
                "nerve": 0.65, "ligament": 0.65, "organ": 0.7, "bursa": 0.7, "skin": 1.0}
 
 
