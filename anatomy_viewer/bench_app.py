@@ -31,8 +31,10 @@ def _open_window(args):
     return qapp, window
 
 
-def _screen_spots(window, item_id: str, samples: int = 300) -> list[tuple[float, float]]:
-    """Display positions (origin bottom-left) where the app's picker finds `item_id`."""
+def _screen_spots(window, item_id: str, samples: int = 300, margin: int = 3) -> list[tuple[float, float]]:
+    """Display positions (origin bottom-left, whole pixels as a click gives them)
+    where the app's picker finds `item_id` there and `margin` pixels around, so a
+    click that lands a pixel off (device-pixel rounding) still hits it."""
     import numpy as np
 
     mesh = window.scene.meshes[item_id]
@@ -46,7 +48,11 @@ def _screen_spots(window, item_id: str, samples: int = 300) -> list[tuple[float,
         ren.SetWorldPoint(*p, 1.0)
         ren.WorldToDisplay()
         x, y, _ = ren.GetDisplayPoint()
-        if 5 < x < width - 5 and 5 < y < height - 5 and window.picker.pick(x, y) == item_id:
+        x, y = round(x), round(y)
+        if not (margin + 5 < x < width - margin - 5 and margin + 5 < y < height - margin - 5):
+            continue
+        around = ((0, 0), (margin, 0), (-margin, 0), (0, margin), (0, -margin))
+        if all(window.picker.pick(x + dx, y + dy) == item_id for dx, dy in around):
             spots.append((x, y))
     return spots
 

@@ -85,8 +85,10 @@ class AtlasScene:
         item = self.atlas[item_id]
         prop = actor.GetProperty()
         prop.SetInterpolationToPhong()
-        if item.layer is Layer.skin:
-            prop.BackfaceCullingOn()          # one translucent sheet, not front and back
+        # every mesh is closed with outward normals: its back faces are never
+        # seen when opaque, and translucent (skin, X-ray) one sheet reads more
+        # clearly than front and back; culling them halves the fragments drawn
+        prop.BackfaceCullingOn()
         actor.SetPickable(item.pickable)
         renderer.AddActor(actor)
         self.actors[item_id] = actor
