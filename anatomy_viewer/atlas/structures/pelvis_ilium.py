@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..body import Body
-from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
+from ..sdf import (Field, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
                    sphere_sweep, spline, sweep, unit)
 from . import pelvis_geometry as g
 from . import pelvis_sacroiliac as si
@@ -275,7 +275,6 @@ def _pubis_parts(body: Body):
                            (width / 2.0 + PUBIC_FACE_CUT, sy.depth / 2.0 + 1.0, sy.height / 2.0 + 3.0), R)
     tub = g.pubic_tubercle(body)
     emin = g.iliopubic_eminence(body)
-    start = tub + sy.back * (d_sr / 2.0) + sy.down * (h_sr / 2.0) - g.X * 6.0
     end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
     into = ac.centre + unit(emin - ac.centre) * (ac.radius * 0.9)
     # lateral end: a round root into the acetabulum; the rest of the ramus is
