@@ -13,7 +13,7 @@ import numpy as np
 from ..model.manifest import Landmark, Manifest, Structure, load_manifest
 from .body import Body
 from .meshing import Mesh, check, mesh_field, vertex_normals
-from .recipes import REGISTRY, Recipe, load_all, triangle_budget
+from .recipes import REGISTRY, Recipe, load_all, shape_groups, triangle_budget
 
 REFERENCE_BODY = ("Adult man, 1.78 m, 80 kg, bony inter-ASIS width 240 mm "
                   "(sources in anatomy_viewer/atlas/table/)")
@@ -38,6 +38,12 @@ def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple,
     lms = {k: (v.name, np.asarray(v.point, float), v.palpable, v.on_surface)
            for k, v in part.landmarks.items()}
     return rid, mesh, tuple(tuple(float(c) for c in p) for p in part.path), lms
+
+
+def mesh_group(rids: list[str], meshes: Path | None = None) -> list[tuple[str, Mesh, tuple, dict]]:
+    """mesh_recipe for each of `rids` in turn, in one process (which keeps the
+    shapes they share)."""
+    return [mesh_recipe(rid, meshes) for rid in rids]
 
 
 def write_vtp(mesh: Mesh, path: Path) -> None:
@@ -136,13 +142,18 @@ def build_stage(r: Recipe) -> int:
 def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: float) -> Manifest:
     """Mesh these recipes, write their files, and write the manifest (merged
     with the existing one when `merge`)."""
+    # recipes that share shapes go to one worker together; the largest groups
+    # (by triangles, a rough measure of the work) start first, so that no
+    # long one is left to run alone at the end
+    groups = sorted(shape_groups(chosen), key=lambda g: -sum(triangle_budget(REGISTRY[r]) for r in g))
     ctx = mp.get_context("fork")
-    with ctx.Pool(max(1, min(workers, len(chosen)))) as pool:
+    with ctx.Pool(max(1, min(workers, len(groups)))) as pool:
         results = {}
-        for rid, mesh, path, lms in pool.imap_unordered(partial(mesh_recipe, meshes=out), chosen):
-            results[rid] = (mesh, path, lms)
-            print(f"  {rid}: {len(mesh.faces)} triangles, {mesh.volume / 1000:.1f} cm3 "
-                  f"({time.time() - t0:.0f} s)", flush=True)
+        for group in pool.imap_unordered(partial(mesh_group, meshes=out), groups):
+            for rid, mesh, path, lms in group:
+                results[rid] = (mesh, path, lms)
+                print(f"  {rid}: {len(mesh.faces)} triangles, {mesh.volume / 1000:.1f} cm3 "
+                      f"({time.time() - t0:.0f} s)", flush=True)
     structures: dict[str, Structure] = {}
     landmarks: dict[str, tuple[Landmark, bool]] = {}
     manifest_path = out / "atlas.json"

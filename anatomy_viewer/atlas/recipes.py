@@ -92,6 +92,41 @@ def recipe(id: str, **facts) -> Callable[[Callable[[Body], Part]], Callable[[Bod
     return register
 
 
+# Recipes whose shapes are computed from one another's shapes (a muscle kept
+# clear of a neighbour's field rather than its mesh): the builder meshes each
+# such group in one worker process, so a shared shape is computed once.
+SHARED_SHAPES: dict[str, set[str]] = {}
+
+
+def shares_shape(rid: str, *others: str) -> None:
+    """Declare that recipe `rid`'s shape is computed from the shapes of `others`."""
+    for other in others:
+        SHARED_SHAPES.setdefault(rid, set()).add(other)
+        SHARED_SHAPES.setdefault(other, set()).add(rid)
+
+
+def shape_groups(ids: list[str]) -> list[list[str]]:
+    """`ids` split into the groups that shares_shape links (links through ids
+    only), each group in the order of `ids`, the groups in the order of their
+    first member."""
+    chosen = set(ids)
+    group_of: dict[str, int] = {}
+    groups: list[list[str]] = []
+    for start in ids:
+        if start in group_of:
+            continue
+        group_of[start] = len(groups)
+        members, todo = {start}, [start]
+        while todo:
+            for other in SHARED_SHAPES.get(todo.pop(), ()):
+                if other in chosen and other not in members:
+                    members.add(other)
+                    group_of[other] = len(groups)
+                    todo.append(other)
+        groups.append([i for i in ids if i in members])
+    return groups
+
+
 def load_all() -> dict[str, Recipe]:
     """Import every module in `structures/` so that its recipes register."""
     from . import structures

@@ -14,7 +14,7 @@ from . import limb_femur as lf
 from . import pelvis_geometry as pg
 from .context_muscles import (DRAPE_REACH, DRAPE_SPACING, DRAPE_START, FEMUR, HUG, OBSTACLES, OBSTACLE_MARGIN,
                               PELVIS, Built, boxed, built, central_fibre, context_part,
-                              context_shape, drape, sampled_in_box, sized, table_readers)
+                              context_shape, drape, obstacle_field, sampled_in_box, sized, table_readers)
 from .muscles_shape import SphereCloud, loft, polyline_param, ramp, sheet, union_fields
 
 num, vec = table_readers("context_gluteal")
@@ -137,9 +137,15 @@ def _gluteus_maximus(body: Body) -> Built:
     lo, hi = SphereCloud(np.vstack([origin_pts, ins_pts]), np.full(len(origin_pts) + len(ins_pts), thick)).bounds(
         OBSTACLE_MARGIN)
     load_all()
-    parts = [part_of(body, rid) for rid in OBSTACLES["gluteus_maximus"] if rid in REGISTRY]
+    beneath_parts = []
+    for rid in (r for r in OBSTACLES["gluteus_maximus"] if r in REGISTRY):
+        if REGISTRY[rid].kind == "bone":
+            beneath_parts.append(obstacle_field(body, rid))
+        else:
+            part = part_of(body, rid)
+            beneath_parts.append(boxed(part.field, part.lo, part.hi))
     gmed = built(body, "gluteus_medius")
-    beneath = union_fields([boxed(p.field, p.lo, p.hi) for p in parts]
+    beneath = union_fields(beneath_parts
                            + [rotator_bed(body), boxed(gmed.cloud.field(), *gmed.cloud.bounds())])
     beneath = sampled_in_box(beneath, lo, hi, DRAPE_SPACING)
 

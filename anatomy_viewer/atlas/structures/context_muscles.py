@@ -29,9 +29,11 @@ import numpy as np
 
 from .. import sdf
 from ..body import Body
-from ..recipes import REGISTRY, Part, load_all, part_of
+from ..recipes import REGISTRY, Part, load_all, part_of, shares_shape
 from . import context_attachments as ca
-from .muscles_shape import CentreLine, SphereCloud, clear_of, fit_scale, push_clear, sampled, union_fields
+from .muscles_bones import bone_obstacle
+from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, neighbourhood_mean, push_clear, sampled,
+                            union_fields)
 
 GAP = 0.8              # mm kept between a muscle and bone or a neighbour
 BLEND = 2.0            # mm, smooth maximum where a muscle is cut clear
@@ -67,6 +69,7 @@ def context_shape(muscle: str, obstacles: tuple[str, ...], neighbours: tuple[str
         SHAPES[muscle] = fn
         OBSTACLES[muscle] = obstacles
         CONTEXT_NEIGHBOURS[muscle] = neighbours
+        shares_shape(muscle, *obstacles, *neighbours)   # the obstacles built in the same stage too
         return fn
     return register
 
@@ -122,9 +125,21 @@ def target_volume(body: Body, muscle: str) -> float:
 
 # ---------------------------------------------------------------- obstacles and sizing
 
+def obstacle_field(body: Body, rid: str) -> sdf.Field:
+    """The signed distance to a neighbour: a bone or disc through its committed
+    mesh (muscles_bones.bone_obstacle: about fifty times faster than the
+    bone's own field, and the very surface the atlas shows), anything else
+    through its recipe's field."""
+    if REGISTRY[rid].kind in ("bone", "cartilage"):
+        mesh_based = bone_obstacle(body, (rid,))
+        if mesh_based is not None:
+            return mesh_based
+    return part_of(body, rid).field
+
+
 def _obstacle(body: Body, muscle: str, lo, hi) -> Optional[sdf.Field]:
     load_all()
-    fields = [part_of(body, rid).field for rid in OBSTACLES[muscle] if rid in REGISTRY]
+    fields = [obstacle_field(body, rid) for rid in OBSTACLES[muscle] if rid in REGISTRY]
     fields += [built(body, m).cloud.field() for m in CONTEXT_NEIGHBOURS.get(muscle, ())]
     f = union_fields(fields)
     return None if f is None else sampled(f, lo, hi, OBSTACLE_SPACING)
@@ -136,15 +151,11 @@ def smooth_push(centres: np.ndarray, radii: np.ndarray, obstacle: Optional[sdf.F
     PUSH_SMOOTHING mm, so the sheet slides over bone as a whole instead of
     each sphere popping out on its own (which leaves lumps). What still
     reaches into bone is cut away afterwards by `clear_of`."""
-    from scipy.spatial import cKDTree
-
     moved = push_clear(centres, radii, obstacle, GAP)
     disp = moved - centres
     if obstacle is None or not np.any(disp):
         return moved
-    groups = cKDTree(centres).query_ball_point(centres, PUSH_SMOOTHING)
-    for _ in range(2):
-        disp = np.array([disp[g].mean(axis=0) for g in groups])
+    disp = neighbourhood_mean(centres, disp, PUSH_SMOOTHING, iterations=2)
     return centres + disp
 
 

@@ -24,13 +24,13 @@ import numpy as np
 
 from .. import sdf
 from ..body import LUMBAR_LEVELS, Body
-from ..recipes import Part, recipe
+from ..recipes import Part, recipe, shares_shape
 from . import limb_femur as lf
 from . import limb_leg as ll
 from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
 from .muscles_bones import bone_obstacle
-from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param,
+from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, neighbourhood_mean, polyline_param,
                             push_clear, ramp, sampled, sheet, tube)
 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
@@ -192,15 +192,7 @@ def _neighbour_field(body: Body, other: str, relief, lo: np.ndarray, hi: np.ndar
 
 def smooth_displacement(centres: np.ndarray, disp: np.ndarray, radius: float) -> np.ndarray:
     """Displacements averaged (Gaussian weights) over the centres within `radius`."""
-    from scipy.spatial import cKDTree
-
-    tree = cKDTree(centres)
-    out = np.empty_like(disp)
-    for i, nb in enumerate(tree.query_ball_point(centres, radius)):
-        d2 = np.sum((centres[nb] - centres[i]) ** 2, axis=1)
-        w = np.exp(-d2 / (0.5 * radius) ** 2)
-        out[i] = (w[:, None] * disp[nb]).sum(axis=0) / w.sum()
-    return out
+    return neighbourhood_mean(centres, disp, radius, falloff=0.5 * radius)
 
 
 def follow(points: np.ndarray, before: np.ndarray, after: np.ndarray, k: int = 6) -> np.ndarray:
@@ -728,6 +720,12 @@ SHAPES: dict[str, Callable[[Body], Built]] = {
     "pectineus": _pectineus, "adductor_longus": _adductor_longus, "piriformis": _piriformis,
     "iliotibial_tract": _iliotibial_tract,
 }
+# the shapes each is kept clear of by their fields (`avoid` in _sized, and
+# psoas minor's course along psoas major)
+for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas_major",),
+                             "sartorius": ("rectus_femoris",), "tensor_fasciae_latae": ("sartorius",),
+                             "adductor_longus": ("pectineus",)}.items():
+    shares_shape(_muscle, *_neighbours)
 
 
 # ---------------------------------------------------------------- recipes

@@ -205,6 +205,25 @@ def gradient(field: Field, P: np.ndarray, h: float = GRADIENT_STEP) -> np.ndarra
     return sdf.normal(field, P, h)
 
 
+def neighbourhood_mean(centres: np.ndarray, values: np.ndarray, radius: float,
+                       falloff: Optional[float] = None, iterations: int = 1) -> np.ndarray:
+    """Each centre's `values` averaged over the centres within `radius` of it
+    (itself included), equally or with Gaussian weights exp(-d^2 / falloff^2);
+    with `iterations` > 1 the averaging is repeated on its own result."""
+    from scipy.spatial import cKDTree
+
+    n = len(centres)
+    tree = cKDTree(centres)
+    pairs = tree.sparse_distance_matrix(tree, radius, output_type="ndarray")   # every pair, itself included
+    rows, cols = pairs["i"], pairs["j"]
+    w = np.ones(len(rows)) if falloff is None else np.exp(-pairs["v"] ** 2 / falloff ** 2)
+    total = np.bincount(rows, w, minlength=n)
+    for _ in range(iterations):
+        values = np.column_stack([np.bincount(rows, w * values[cols, j], minlength=n)
+                                  for j in range(values.shape[1])]) / total[:, None]
+    return values
+
+
 def push_clear(centres: np.ndarray, radii: np.ndarray, obstacle: Optional[Field], gap: float,
                iterations: int = 6) -> np.ndarray:
     """Move each sphere centre out along the obstacle's gradient until the

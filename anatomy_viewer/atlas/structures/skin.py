@@ -240,7 +240,7 @@ def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray)
     tree = cKDTree(points)
 
     def f(P):
-        dist, i = tree.query(P, k=1)
+        dist, i = tree.query(P, k=1, workers=-1)   # the skin is built alone, after everything else
         side = np.einsum("ij,ij->i", P - points[i], normals[i])
         return np.where(side >= 0, dist, -dist) - fat[i]
     return f
@@ -299,13 +299,17 @@ def dimpled(body: Body, skin_field: sdf.Field, thinnest: sdf.Field) -> sdf.Field
 
 def blurred(field: sdf.Field, lo, hi, spacing: float, sigma: float) -> sdf.Field:
     """The field sampled on a grid, Gaussian-smoothed (sigma in mm) and
-    interpolated: skin and fat round off what lies under them."""
+    interpolated: skin and fat round off what lies under them. The grid is
+    sampled in full only near the surface (meshing.sample_grid: deep inside
+    the body and far outside it a block takes its centre's value, which
+    the smoothing cannot carry to the surface)."""
     from scipy.interpolate import RegularGridInterpolator
     from scipy.ndimage import gaussian_filter
 
-    axes = [np.arange(lo[i], hi[i] + spacing, spacing) for i in range(3)]
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
-    values = np.concatenate([field(grid[i:i + 200_000]) for i in range(0, len(grid), 200_000)])
-    values = gaussian_filter(values.reshape([len(a) for a in axes]), sigma / spacing, mode="nearest")
+    from ..meshing import sample_grid
+
+    values, origin = sample_grid(field, lo, hi, spacing)
+    axes = [origin[i] + spacing * np.arange(values.shape[i]) for i in range(3)]
+    values = gaussian_filter(values.astype(float), sigma / spacing, mode="nearest")
     interp = RegularGridInterpolator(axes, values, bounds_error=False, fill_value=None)
     return lambda P: interp(P)

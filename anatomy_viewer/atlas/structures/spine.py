@@ -19,7 +19,7 @@ __all__ = ["LEVELS", "body_anterolateral_point", "body_lateral_point", "body_sur
 
 VERTEBRA_SPACING = 0.8   # mm grid
 DISC_SPACING = 0.8
-VERTEBRA_TRIANGLES = 9000
+VERTEBRA_TRIANGLES = 7600
 DISC_TRIANGLES = 2000
 
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "12": "XII"}
