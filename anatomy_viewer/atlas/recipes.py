@@ -127,12 +127,20 @@ def shape_groups(ids: list[str]) -> list[list[str]]:
     return groups
 
 
+# Modules imported first, so that the registry (and the manifest, which keeps
+# its order, and the viewer's lists, which keep the manifest's) runs from the
+# spine down through the pelvis to the limb, and lists the hip flexors before
+# the muscles around them. The other modules follow in name order.
+FIRST_MODULES = ("spine", "pelvis", "limb", "muscles")
+
+
 def load_all() -> dict[str, Recipe]:
     """Import every module in `structures/` so that its recipes register."""
     from . import structures
 
-    for mod in sorted(pkgutil.iter_modules(structures.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{structures.__name__}.{mod.name}")
+    names = sorted(m.name for m in pkgutil.iter_modules(structures.__path__))
+    for name in [n for n in FIRST_MODULES if n in names] + [n for n in names if n not in FIRST_MODULES]:
+        importlib.import_module(f"{structures.__name__}.{name}")
     return REGISTRY
 
 
