@@ -388,7 +388,12 @@ def _adductor_brevis(body: Body) -> Built:
     meshes = bone_obstacle(body, BREVIS_BONES + tuple(n for n in BREVIS_SOFT if n not in covering))
     relieved = [_relieved_near(p, line, ATTACHMENT_RELIEF) for p in bone_obstacle(body, covering).parts]
     obstacle = BoneUnion(meshes.parts + relieved + [obturator_externus_standin(body)])
-    return _sized(body, "adductor_brevis", shape, obstacle, obstacle, power=1.0)
+    # cut clear of the bones, the vessels and vastus medialis (which lies along
+    # the insertion); only pushed off the muscles in front (cutting it by
+    # them printed their uneven backs into its front as creases)
+    cut = BoneUnion(bone_obstacle(body, BREVIS_BONES + ("femoral_artery", "femoral_vein")).parts
+                    + [relieved[covering.index("vastus_medialis")], obturator_externus_standin(body)])
+    return _sized(body, "adductor_brevis", shape, obstacle, cut, power=1.0)
 
 
 # ---------------------------------------------------------------- recipes
