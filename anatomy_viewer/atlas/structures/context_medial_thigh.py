@@ -12,13 +12,20 @@ sartorius and semitendinosus. The strap's width lies in the limb's surface
 Adductor brevis is a triangular sheet lofted from a short origin on the body
 and inferior ramus of the pubis (below adductor longus, lateral to gracilis)
 to a long insertion from just below the lesser trochanter down the upper
-linea aspera, behind pectineus and adductor longus; its middle bows back.
+linea aspera. Its upper part bows forward, in front of the ramus and of a
+plate standing in for obturator externus (not in the atlas), and its lower
+part back, behind pectineus and adductor longus.
 
-Both are pushed off and cut clear of the committed meshes of their
-neighbours (the bones; adductor longus, pectineus, sartorius, vastus
-medialis, the femoral vessels; the iliopsoas at the lesser trochanter for
-brevis) and sized to their Handsfield 2014 volumes. Adductor magnus (stage 2)
-is built after them and is kept clear of them, not they of it.
+Both are sized to their Handsfield 2014 volumes and pushed off the committed
+meshes of their neighbours (the bones; adductor longus, sartorius and vastus
+medialis for gracilis; pectineus, adductor longus, iliopsoas, vastus
+medialis and the femoral vessels for brevis), the pushes smoothed over
+neighbouring spheres. Gracilis is also cut clear of all of them; brevis only
+of the bones, the vessels, vastus medialis and the stand-in. Near the
+attachments the neighbours lying over them give way (sartorius over the end
+of the gracilis tendon; the muscles over the brevis origin and insertion).
+Adductor magnus (stage 2) is built after them and is to be kept clear of
+them, not they of it.
 
 For other recipes (trigger-point maps, needle paths):
 
