@@ -16,7 +16,8 @@ HIP_MUSCLES = ["psoas_major", "psoas_minor", "iliacus", "rectus_femoris", "sarto
                "tensor_fasciae_latae", "pectineus", "adductor_longus", "piriformis"]
 CONTEXT_MUSCLES = ["gluteus_maximus", "gluteus_medius", "quadratus_lumborum", "erector_spinae",
                    "vastus_lateralis", "vastus_intermedius", "vastus_medialis",
-                   "biceps_femoris", "semitendinosus", "semimembranosus", "adductor_magnus"]
+                   "biceps_femoris", "semitendinosus", "semimembranosus", "adductor_magnus",
+                   "gracilis", "adductor_brevis"]
 TRIGGER_POINTS = ["tp_psoas_major_belly", "tp_iliacus_fossa", "tp_iliopsoas_distal",
                   "tp_rectus_femoris_proximal", "tp_rectus_femoris_distal", "tp_piriformis_lateral",
                   "tp_piriformis_medial", "tp_tensor_fasciae_latae", "tp_sartorius_upper",

@@ -18,6 +18,7 @@ from .context_attachments import spinal_top
 from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
+SAPHENOUS_SMOOTHING = 4  # passes of a [1 2 1] filter over the vein's reach along its course
 SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
 
 
@@ -155,12 +156,24 @@ def great_saphenous_vein(body: Body, meshes_dir: Path) -> Part:
     z = [junction[2] + h if h < 0 else body.hjc[2] + h * (body.knee_centre[2] - body.hjc[2]) for h in course[:, 0]]
     # stations every SAPHENOUS_STEP mm, the direction interpolated between the table's
     levels = np.arange(z[0], z[-1] - 1e-6, -SAPHENOUS_STEP)
-    points = [junction]
+    origins, directions, reach = [], [], []
     for level in levels:
         dx, dy = (np.interp(-level, -np.array(z), course[:, i]) for i in (1, 2))
         direction = sdf.unit(np.array([dx, dy, 0.0]))
-        hit = outer.outermost(limb_axis(body, level), direction)
-        points.append(hit + direction * t.get("neurovascular.great_saphenous_depth"))
+        origin = limb_axis(body, level)
+        hit = outer.outermost(origin, direction)
+        origins.append(origin)
+        directions.append(direction)
+        reach.append(float((hit - origin) @ direction))
+    # the vein runs a smooth course in the fat: where the outline's reach
+    # jumps from one station to the next (a tendon ending, a bony edge) the
+    # reach is smoothed along the course, never moving the vein inward
+    reach = np.asarray(reach)
+    smooth = reach.copy()
+    for _ in range(SAPHENOUS_SMOOTHING):
+        smooth[1:-1] = np.maximum(reach[1:-1], 0.25 * smooth[:-2] + 0.5 * smooth[1:-1] + 0.25 * smooth[2:])
+    depth = t.get("neurovascular.great_saphenous_depth")
+    points = [junction] + [o + d * (r + depth) for o, d, r in zip(origins, directions, smooth)]
     # keep the whole tube off the muscles beside the ray, not only along it
     clear = t.get("neurovascular.great_saphenous_diameter") / 2 + t.get("neurovascular.great_saphenous_depth")
     points[1:] = [outer.push_off(p, clear) for p in points[1:]]
@@ -197,11 +210,31 @@ class _OuterSurface:
             p = p + self.normals[i] * (clearance - d)
         return p
 
-    def outermost(self, origin: np.ndarray, direction: np.ndarray, reach: float = 250.0) -> np.ndarray:
-        pts, _ = self.mesh.ray_trace(origin, origin + direction * reach)
-        if len(pts) == 0:
+    def outermost(self, origin: np.ndarray, direction: np.ndarray, slab: float = 3.0) -> np.ndarray:
+        """Where the horizontal ray from `origin` along `direction` leaves the
+        outline of the structures at its height: the convex hull of the
+        surface vertices within `slab` mm of that height. The hull bridges
+        the hollows between structures as the subcutaneous fat does (the
+        popliteal fossa behind the knee, the femoral triangle), so the ray
+        always meets it."""
+        from scipy.spatial import ConvexHull, QhullError
+
+        flat = self.points[np.abs(self.points[:, 2] - origin[2]) < slab, :2]
+        try:
+            hull = flat[ConvexHull(flat).vertices]
+        except (QhullError, ValueError):
+            hull = np.empty((0, 2))
+        a, b = hull, np.roll(hull, -1, axis=0)
+        edge = b - a
+        rel = a - origin[:2]
+        denom = direction[0] * edge[:, 1] - direction[1] * edge[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (rel[:, 0] * edge[:, 1] - rel[:, 1] * edge[:, 0]) / denom
+            u = (rel[:, 0] * direction[1] - rel[:, 1] * direction[0]) / denom
+        t = t[(denom != 0) & (u >= 0) & (u <= 1) & (t > 0)]
+        if len(t) == 0:
             raise ValueError(f"no structure found from {origin} towards {direction}")
-        return pts[np.argmax(np.linalg.norm(pts - origin, axis=1))]
+        return origin + direction * t.max()
 
 
 def limb_surface(meshes_dir: Path) -> _OuterSurface:
