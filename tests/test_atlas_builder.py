@@ -1,10 +1,11 @@
 """The builder's own machinery: groups of recipes meshed together, and the
 vectorised neighbourhood average the muscles are smoothed with."""
 import numpy as np
+import pytest
 from scipy.spatial import cKDTree
 
 from anatomy_viewer.atlas.build import build_stage
-from anatomy_viewer.atlas.recipes import REGISTRY, load_all, shape_groups
+from anatomy_viewer.atlas.recipes import REGISTRY, building, check_mesh_readable, load_all, shape_groups
 from anatomy_viewer.atlas.structures.muscles_shape import neighbourhood_mean
 
 
@@ -41,3 +42,14 @@ def test_neighbourhood_mean_matches_a_direct_average():
     assert np.allclose(neighbourhood_mean(centres, values, radius), plain)
     assert np.allclose(neighbourhood_mean(centres, values, radius, iterations=2), twice)
     assert np.allclose(neighbourhood_mean(centres, values, radius, falloff=4.0), weighted)
+
+
+def test_a_recipe_reads_only_meshes_of_earlier_stages():
+    load_all()
+    with building("gracilis"):                      # a stage-2 recipe
+        check_mesh_readable("adductor_longus")      # stage 1: built before it
+        check_mesh_readable("hip_bone")
+        for later in ("adductor_brevis", "great_saphenous_vein", "skin"):
+            with pytest.raises(RuntimeError, match=later):
+                check_mesh_readable(later)
+    check_mesh_readable("skin")                     # outside a build, anything may be read

@@ -13,7 +13,7 @@ import numpy as np
 from ..model.manifest import Landmark, Manifest, Structure, load_manifest
 from .body import Body
 from .meshing import Mesh, check, mesh_field, vertex_normals
-from .recipes import REGISTRY, Recipe, load_all, shape_groups, triangle_budget
+from .recipes import LAST_STAGE, REGISTRY, Recipe, build_stage, building, load_all, shape_groups, triangle_budget
 
 REFERENCE_BODY = ("Adult man, 1.78 m, 80 kg, bony inter-ASIS width 240 mm "
                   "(sources in anatomy_viewer/atlas/table/)")
@@ -30,8 +30,9 @@ def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple,
     body = Body()
     r = REGISTRY[rid]
     reads = r.wraps_atlas or r.reads_meshes
-    part = r.build(body, Path(meshes) if meshes else meshes_dir()) if reads else r.build(body)
-    mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, triangle_budget(r), part.smooth_iterations)
+    with building(rid):
+        part = r.build(body, Path(meshes) if meshes else meshes_dir()) if reads else r.build(body)
+        mesh = mesh_field(part.field, part.lo, part.hi, part.spacing, triangle_budget(r), part.smooth_iterations)
     problems = check(mesh)
     if problems:
         raise RuntimeError(f"{rid}: {', '.join(problems)}")
@@ -122,21 +123,6 @@ def build(only: list[str] | None = None, out: Path | None = None, workers: int =
     print(f"wrote {len(manifest.structures)} structures, {len(manifest.landmarks)} landmarks "
           f"to {out} in {time.time() - t0:.0f} s")
     return manifest
-
-
-LAST_STAGE = 4
-
-
-def build_stage(r: Recipe) -> int:
-    """Bones and the rest first (0); then muscles and the tracts they form, which
-    lie on the bone meshes (1); muscles kept clear of those muscles' meshes
-    (2, the posterior thigh); what is placed on the surface of all of them (3,
-    a superficial vein); last the skin, which wraps every mesh (4)."""
-    if r.wraps_atlas:
-        return LAST_STAGE
-    if r.stage is not None:
-        return r.stage
-    return 1 if r.kind in ("muscle", "ligament") else 0
 
 
 def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: float) -> Manifest:

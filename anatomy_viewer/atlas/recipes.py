@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -90,6 +91,47 @@ def recipe(id: str, **facts) -> Callable[[Callable[[Body], Part]], Callable[[Bod
         REGISTRY[id] = Recipe(id=id, build=fn, **facts)
         return fn
     return register
+
+
+LAST_STAGE = 5
+
+
+def build_stage(r: Recipe) -> int:
+    """The order recipes are built in; a recipe may read the meshes of earlier
+    stages (never of its own, which are being rewritten beside it). Bones and
+    the rest first (0); then muscles and the tracts they form, which lie on
+    the bone meshes (1); muscles kept clear of those muscles' meshes (2, the
+    medial thigh); muscles kept clear of those (3, the posterior thigh); what
+    is placed on the surface of all of them (4, a superficial vein); last the
+    skin, which wraps every mesh (5)."""
+    if r.wraps_atlas:
+        return LAST_STAGE
+    if r.stage is not None:
+        return r.stage
+    return 1 if r.kind in ("muscle", "ligament") else 0
+
+
+_BUILDING: list[int] = []   # the stage of the recipe being meshed in this process
+
+
+@contextmanager
+def building(rid: str):
+    """Mark recipe `rid` as being meshed, for check_mesh_readable."""
+    _BUILDING.append(build_stage(REGISTRY[rid]))
+    try:
+        yield
+    finally:
+        _BUILDING.pop()
+
+
+def check_mesh_readable(structure: str) -> None:
+    """Shape code may read the committed mesh of a structure built in an
+    earlier stage only: one of its own stage is being rewritten beside it (a
+    full build would read a stale or half-written file, and the result would
+    differ from a rebuild)."""
+    if _BUILDING and structure in REGISTRY and build_stage(REGISTRY[structure]) >= _BUILDING[-1]:
+        raise RuntimeError(f"a stage-{_BUILDING[-1]} recipe reads the mesh of {structure}, which is built in "
+                           f"stage {build_stage(REGISTRY[structure])}: give the reader a later stage")
 
 
 # Recipes whose shapes are computed from one another's shapes (a muscle kept

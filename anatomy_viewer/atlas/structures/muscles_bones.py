@@ -128,6 +128,9 @@ def mesh_file(bone: str):
 
 def bone_surface(bone: str) -> Optional[BoneSurface]:
     """The committed mesh of a bone as a BoneSurface (cached), or None when it is not built."""
+    from ..recipes import check_mesh_readable
+
+    check_mesh_readable(bone)
     if bone not in _SURFACES:
         path = mesh_file(bone)
         if path is None:

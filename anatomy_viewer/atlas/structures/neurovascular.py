@@ -144,7 +144,7 @@ def femoral_vein(body: Body) -> Part:
 
 @recipe("great_saphenous_vein", name="Great saphenous vein", latin="Vena saphena magna", kind="vein",
         segment="femur", synonyms=("Long saphenous vein",), fma=21376, triangles=3000, reads_meshes=True,
-        stage=3)   # after every muscle (the posterior thigh muscles are stage 2): it lies on their surface
+        stage=4)   # after every muscle (the posterior thigh muscles are stage 3): it lies on their surface
 def great_saphenous_vein(body: Body, meshes_dir: Path) -> Part:
     """Superficial: it runs in the fat just outside the muscles and bones already
     built, so it is placed on their outer surface along its course."""
