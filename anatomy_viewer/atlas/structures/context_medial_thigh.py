@@ -406,12 +406,12 @@ def _adductor_brevis(body: Body) -> Built:
 # ---------------------------------------------------------------- recipes
 
 @recipe("gracilis", name="Gracilis", latin="Musculus gracilis", kind="muscle", segment="pelvis",
-        synonyms=("gracilis muscle",), fma=22439, triangles=2700, stage=2)
+        synonyms=("gracilis muscle",), fma=43882, triangles=2700, stage=2)
 def gracilis(body: Body) -> Part:
     return context_part(body, "gracilis", SPACING)
 
 
 @recipe("adductor_brevis", name="Adductor brevis", latin="Musculus adductor brevis", kind="muscle",
-        segment="pelvis", synonyms=("short adductor",), fma=22443, triangles=2700, stage=2)
+        segment="pelvis", synonyms=("short adductor",), fma=22442, triangles=2700, stage=2)
 def adductor_brevis(body: Body) -> Part:
     return context_part(body, "adductor_brevis", SPACING)
