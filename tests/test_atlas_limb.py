@@ -435,6 +435,26 @@ def test_tibial_tuberosity_stands_proud(manifest, body):
     assert prominence >= 0.7 * body.t.get("leg.tibial_tuberosity_prominence"), prominence
 
 
+def test_tibial_tuberosity_is_a_clear_prominence_below_the_joint_line(manifest, body):
+    """An oval prominence at the top of the anterior border, 30-40 mm below
+    the knee joint line, standing in front of the rim of the plateau above it
+    (palpable under the patellar ligament's insertion)."""
+    from anatomy_viewer.atlas.structures.limb_leg import leg_geometry
+
+    by_id = {lm.id: np.array(lm.position) for lm in manifest.landmarks}
+    tt = by_id["tibial_tuberosity_right"]
+    lg = leg_geometry(body)
+    assert 30.0 <= lg.joint_line - tt[2] <= 40.0, lg.joint_line - tt[2]
+    v = verts("tibia_right")
+    rim = v[(v[:, 2] < lg.plateau_z - 2.0) & (v[:, 2] > lg.plateau_z - 8.0)]
+    ahead = tt[1] - rim[:, 1].max()
+    assert ahead >= 0.6 * body.t.get("leg.tibial_tuberosity_ahead_of_plateau_rim"), ahead
+    # oval: the front stands proud over a patch taller than it is wide
+    front = v[v[:, 1] > tt[1] - 3.0]
+    front = front[np.abs(front[:, 2] - tt[2]) < 30.0]
+    assert np.ptp(front[:, 2]) > np.ptp(front[:, 0]) > 5.0, (np.ptp(front[:, 2]), np.ptp(front[:, 0]))
+
+
 def test_tibial_shaft_is_triangular(manifest, body):
     """Mid-shaft section: a sharp anterior border (the front is much narrower
     than the back) and a flat medial surface facing forward and inwards."""

@@ -1,13 +1,16 @@
 """The hamstrings and adductor magnus in the committed atlas: closed and
 mirrored meshes, volumes, attachments, out of bone, their order in the
-mid-thigh round the sciatic nerve, the adductor hiatus, and a rebuild."""
+mid-thigh round the sciatic nerve, a packed mid-thigh section, the medial
+hamstrings on the medial condyle and the popliteal fossa between them and
+biceps, the origins deep to gluteus maximus, adductor magnus clear of
+adductor brevis and gracilis, the adductor hiatus, and a rebuild."""
 from functools import lru_cache
 
 import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from atlas_support import (assert_closed_and_mirrored, assert_rebuild_matches, comes_near, inside_mask,
+from atlas_support import (assert_closed_and_mirrored, assert_rebuild_matches, closest_distance, comes_near, inside_mask,
                            interior_samples, manifest_with, polydata_of, slab, trimesh_of)
 
 MUSCLES = ["biceps_femoris", "semitendinosus", "semimembranosus", "adductor_magnus"]
@@ -155,3 +158,103 @@ def test_little_overlap_with_each_other_and_the_thigh_muscles(base):
     for other in others:
         share = inside_mask(P, f"{other}_right").mean()
         assert share < 0.05, f"{100 * share:.1f}% of {base} lies inside {other}"
+
+
+# ---------------------------------------------------------------- a packed posterior compartment
+
+def _section(sid: str, z: float) -> np.ndarray:
+    """(N, 3) points of a structure's outline in the horizontal plane z."""
+    s = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z))
+    assert s.n_points, f"{sid} does not reach z = {z:.0f}"
+    return np.asarray(s.points)
+
+
+def _gap(a: str, b: str, z: float) -> float:
+    """Least distance (mm) from a's outline at height z to b's surface."""
+    return float(closest_distance(_section(a, z), b).min())
+
+
+def test_mid_thigh_section_is_packed():
+    """In a mid-thigh section the posterior compartment is packed (Standring,
+    mid-thigh cross-section): adductor magnus lies on the back of the femur
+    and the sciatic nerve on adductor magnus, under biceps long head;
+    semimembranosus lies behind adductor magnus, semitendinosus on
+    semimembranosus, biceps beside semitendinosus: each touching the next
+    within a few mm, no empty space between the femur and the hamstrings."""
+    ids = [f"{m}_right" for m in MUSCLES] + ["femur_right", "sciatic_nerve_right"]
+    manifest_with(*ids)
+    z = _mid_thigh_z()
+    touching = [("adductor_magnus_right", "femur_right", 3.0),
+                ("sciatic_nerve_right", "adductor_magnus_right", 6.0),
+                ("sciatic_nerve_right", "biceps_femoris_right", 6.0),
+                ("semimembranosus_right", "adductor_magnus_right", 4.0),
+                ("semitendinosus_right", "semimembranosus_right", 4.0),
+                ("semitendinosus_right", "biceps_femoris_right", 4.0)]
+    for a, b, most in touching:
+        gap = _gap(a, b, z)
+        assert gap < most, f"{a} lies {gap:.1f} mm from {b} at mid-thigh (z = {z:.0f})"
+
+
+def test_adductor_magnus_fills_behind_the_femur():
+    """Straight back from the middle of the femur's back at mid-thigh the
+    first thing met is adductor magnus, within a few mm of the bone."""
+    manifest_with("adductor_magnus_right", "femur_right")
+    z = _mid_thigh_z()
+    f = _section("femur_right", z)
+    back = f[np.argmin(f[:, 1])]
+    hits, _ = polydata_of("adductor_magnus_right").ray_trace(back, back + [0.0, -100.0, 0.0])
+    assert len(hits), "nothing of adductor magnus straight behind the femur at mid-thigh"
+    assert np.linalg.norm(hits - back, axis=1).min() < 6.0
+
+
+def _femur_min_x(z: float) -> float:
+    return float(_section("femur_right", z)[:, 0].min())
+
+
+def test_medial_hamstrings_at_the_knee_lie_on_the_medial_condyle():
+    """At the knee semimembranosus and semitendinosus form the medial border of
+    the popliteal fossa, posteromedial on the medial femoral condyle: their
+    medial surface no more than about 10 mm medial of the condyle, and above
+    the condyle no more than 20 mm medial of the femur at the same height
+    (they reached 8 mm from the midline before)."""
+    manifest_with("semimembranosus_right", "semitendinosus_right", "femur_right")
+    condyle = min(_femur_min_x(z) for z in range(-400, -445, -5))
+    for m in ("semimembranosus_right", "semitendinosus_right"):
+        v = np.asarray(trimesh_of(m).vertices)
+        knee = v[(v[:, 2] < -340.0) & (v[:, 2] > -445.0)]
+        assert knee[:, 0].min() > condyle - 10.0, f"{m} reaches {condyle - knee[:, 0].min():.0f} mm medial of the condyle"
+        for z in range(-350, -390, -10):
+            medial = _section(m, z)[:, 0].min()
+            assert medial > _femur_min_x(z) - 20.0, f"{m} at z = {z}: {_femur_min_x(z) - medial:.0f} mm medial of the femur"
+
+
+def test_popliteal_fossa_between_the_medial_and_lateral_hamstrings():
+    """Above the knee the fossa opens between semimembranosus (medial border)
+    and biceps femoris (lateral border)."""
+    manifest_with("semimembranosus_right", "biceps_femoris_right")
+    for z in (-380.0, -400.0):
+        medial_border = _section("semimembranosus_right", z)[:, 0].max()
+        lateral_border = _section("biceps_femoris_right", z)[:, 0].min()
+        assert lateral_border - medial_border > 12.0, f"the fossa is {lateral_border - medial_border:.0f} mm wide at z = {z}"
+
+
+@pytest.mark.parametrize("base", ["biceps_femoris", "semitendinosus", "semimembranosus"])
+def test_hamstring_origins_lie_deep_to_gluteus_maximus(base):
+    """The common origin lies under gluteus maximus: the hamstrings are pushed
+    off it, so little of them lies inside it."""
+    manifest_with(f"{base}_right", "gluteus_maximus_right")
+    P = interior_samples(f"{base}_right")
+    share = inside_mask(P, "gluteus_maximus_right").mean()
+    assert share < 0.03, f"{100 * share:.1f}% of {base} lies inside gluteus maximus"
+
+
+@pytest.mark.parametrize("other", ["adductor_brevis", "gracilis"])
+def test_adductor_magnus_clear_of_adductor_brevis_and_gracilis(other):
+    """Adductor brevis lies in front of adductor magnus and gracilis medial of
+    it: neither runs through it (both ways, a few per cent at most where they
+    touch)."""
+    manifest_with("adductor_magnus_right", f"{other}_right")
+    P = interior_samples("adductor_magnus_right")
+    assert inside_mask(P, f"{other}_right").mean() < 0.03
+    Q = interior_samples(f"{other}_right")
+    assert inside_mask(Q, "adductor_magnus_right").mean() < 0.03

@@ -12,16 +12,24 @@ adductor tubercle (its hamstring part); the adductor hiatus is the gap between
 the two above the tubercle, where the femoral vessels pass back into the
 popliteal fossa.
 
+The four are packed as in a mid-thigh cross-section: adductor magnus on the
+back and medial side of the femur, the sciatic nerve behind it under biceps
+long head, semimembranosus posteromedial on adductor magnus, semitendinosus
+on semimembranosus, biceps posterolateral; at the knee semimembranosus and
+semitendinosus lie posteromedial on the medial condyle and biceps goes to the
+fibular head, the popliteal fossa open between them.
+
 Each is pushed off and cut clear of the committed meshes of its neighbours
 (bones, sciatic nerve, femoral vessels, adductor longus, the vasti,
-sartorius; semitendinosus passes deep to sartorius into the pes anserinus),
-and pushed off (not cut) the muscles of this module built before it, in the
-order deep to superficial: adductor magnus, semimembranosus,
+sartorius; adductor magnus also adductor brevis in front of it and gracilis
+medial of it; semitendinosus passes deep to sartorius into the pes
+anserinus), and pushed off (not cut) the muscles of this module built before
+it, in the order deep to superficial: adductor magnus, semimembranosus,
 semitendinosus, biceps femoris. Adductor magnus may reach the back of the
-femur through the vasti and adductor longus along its insertion line.
-Gluteus maximus is the layer above: its lower border covers the hamstring
-origins, and it should be laid over them (the gluteal module drapes it onto
-what lies beneath). Each muscle is sized to its Handsfield 2014 volume.
+femur through the vasti and adductors longus and brevis along its insertion
+line. Gluteus maximus is the layer above: its lower border covers the
+origins on the ischial tuberosity, which are pushed off it (not cut: cutting
+left slivers). Each muscle is sized to its Handsfield 2014 volume.
 
 For other recipes (trigger-point maps, needle paths):
 
@@ -60,6 +68,9 @@ FIRST_HALF_THICKNESS = 13.0  # mm, a belly's first guess; the volume fit sets it
 BONES = ("hip_bone", "femur", "tibia", "fibula")
 SOFT = ("sciatic_nerve", "femoral_artery", "femoral_vein", "adductor_longus", "vastus_lateralis",
         "vastus_medialis", "sartorius")
+COVER = ("gluteus_maximus",)  # the layer laid over the origins on the ischial tuberosity
+# in front of (adductor brevis) and medial of (gracilis) adductor magnus only
+MEDIAL = ("adductor_brevis", "gracilis")
 NEIGHBOURS = {"adductor_magnus": (), "semimembranosus": ("adductor_magnus",),
               "semitendinosus": ("adductor_magnus", "semimembranosus"),
               "biceps_femoris": ("adductor_magnus", "semimembranosus", "semitendinosus")}
@@ -152,17 +163,20 @@ def adductor_magnus_insertion(body: Body, n: int = 8) -> np.ndarray:
     of adductor magnus inserts, just medial of the linea aspera."""
     g = lf.femur_geometry(body)
     t = np.linspace(*vec(body, "adductor_magnus_insertion"), n)
-    return shaft_offset_point(body, t, -0.25 * g.half_ml(t), -g.half_ap(t))
+    # medial of the gluteal tuberosity above (where vastus lateralis and medialis
+    # meet behind the shaft), on the linea aspera itself lower down
+    medial = np.linspace(0.3, 0.1, n)
+    return shaft_offset_point(body, t, -medial * g.half_ml(t), -g.half_ap(t))
 
 
 def _insertion_corridor(body: Body) -> sdf.Field:
-    """The soft neighbours' distance raised within INSERTION_CORRIDOR mm of the
-    adductor magnus insertion: the vasti and adductor longus cover the
-    linea aspera in this atlas, and adductor magnus reaches the bone between
-    them."""
+    """The soft neighbours' distance (with adductor brevis and gracilis) raised
+    within INSERTION_CORRIDOR mm of the adductor magnus insertion: the vasti and
+    adductors longus and brevis cover the linea aspera in this atlas, and
+    adductor magnus reaches the bone between them."""
     from scipy.spatial import cKDTree
 
-    soft = bone_obstacle(body, SOFT)
+    soft = bone_obstacle(body, SOFT + MEDIAL)
     line = CentreLine.through(adductor_magnus_insertion(body), n=300).points
     tree = cKDTree(line)
 
@@ -176,13 +190,19 @@ def _obstacles(body: Body, muscle: str) -> tuple[sdf.Field, sdf.Field]:
     """(what the muscle's spheres are pushed off, what its surface is cut clear
     of): the neighbouring meshes and the muscles of this module built before it
     push; only the meshes cut (cutting between two muscles of this module left
-    thin fins where a third one pressed from the other side)."""
+    thin fins where a third one pressed from the other side). The pushes are
+    averaged over neighbouring spheres, so a muscle whose centre line starts
+    inside a neighbour ends partly inside it (and pushing each sphere on its
+    own, or pushing again, split a thin tendon lying across a neighbour): the
+    courses in the table place each muscle beside the ones built before it."""
     # semitendinosus ends with sartorius (and gracilis) in the pes anserinus, passing deep to it
     if muscle == "adductor_magnus":
         meshes = _insertion_corridor(body)
     else:
         meshes = neighbour_meshes(body, ("sartorius",) if muscle == "semitendinosus" else ())
     fields = [meshes] + [_lifted_near_tuberosity(body, built(body, m).cloud.field()) for m in NEIGHBOURS[muscle]]
+    # the origins on the tuberosity lie deep to gluteus maximus: pushed off it, never cut (cutting left slivers)
+    fields.append(bone_obstacle(body, COVER))
     return BoneUnion([f for f in fields if f is not None]), meshes
 
 
@@ -229,7 +249,7 @@ def _fusiform(line: CentreLine, knots, profile, tendon: tuple, peak_half: float,
 
 # ---------------------------------------------------------------- adductor magnus
 
-@context_shape("adductor_magnus", BONES + SOFT)
+@context_shape("adductor_magnus", BONES + SOFT + MEDIAL + COVER)
 def _adductor_magnus(body: Body) -> Built:
     g = lf.femur_geometry(body)
     f0, f1 = vec(body, "adductor_magnus_origin")
@@ -252,17 +272,21 @@ def _adductor_magnus(body: Body) -> Built:
                                          tubercle]))
     tendon_t = 1.0 - num(body, "adductor_magnus_tendon_length") / band.length
     tendon_half = num(body, "adductor_magnus_tendon_diameter") / 2.0
+    rope_aspect = num(body, "adductor_magnus_hamstring_part_aspect")
 
     def shape(s):
         half = s * thick / 2.0
 
         def thickness(u, v):
-            edge = ramp(u, [0.0, 0.35, 1.0], [0.45, 0.95, 1.0])
-            along = ramp(v, [0.0, 0.2, 0.55, 0.85, 1.0], [0.45, 0.85, 1.0, 0.75, 0.4])
-            return np.maximum(2.0, half * edge * along)
+            edge = ramp(u, [0.0, 0.35, 1.0], [0.6, 0.95, 1.0])
+            along = ramp(v, [0.0, 0.2, 0.55, 0.85, 1.0], [0.45, 0.85, 1.0, 0.9, 0.75])
+            # the lowest insertion fibres thin out above the hiatus (a full-thickness
+            # corner there wrapped round the shaft as a knob)
+            corner = 1.0 - 0.6 * ramp(u, [0.0, 0.7, 1.0], [0.0, 0.0, 1.0]) * ramp(v, [0.0, 0.6, 1.0], [0.0, 0.0, 1.0])
+            return np.maximum(3.0, half * edge * along * corner)
         plate = sheet(surface, thickness, size_u, size_v, min_half_thickness=max(2.0, 0.3 * half))
         rope = _fusiform(band, [0.0, 0.1, 0.4, tendon_t - 0.12, tendon_t, 1.0],
-                         [0.45, 0.7, 0.8, 0.5, 0.0, 0.0], ([0.0, 1.0], [tendon_half, tendon_half]), half, 1.0,
+                         [0.5, 0.8, 0.9, 0.6, 0.0, 0.0], ([0.0, 1.0], [tendon_half, tendon_half]), half, rope_aspect,
                          1.0, g.lateral)
         return plate + rope, central_fibre(surface)
 
@@ -276,7 +300,7 @@ def _knee_width_dir(body: Body) -> np.ndarray:
     return lf.femur_geometry(body).lateral
 
 
-@context_shape("semimembranosus", BONES + SOFT, ("adductor_magnus",))
+@context_shape("semimembranosus", BONES + SOFT + COVER, ("adductor_magnus",))
 def _semimembranosus(body: Body) -> Built:
     origin = hamstring_origin(body, "semimembranosus")
     insertion = tibial_insertion(body, "semimembranosus_insertion_from_plateau_centre")
@@ -290,7 +314,7 @@ def _semimembranosus(body: Body) -> Built:
         peak = FIRST_HALF_THICKNESS * s
         tt = line.t
         # a flat membranous tendon above, the belly in the lower half, a short tendon below
-        b = np.maximum(0.35 * tendon_half, peak * ramp(tt, [0.0, 0.3, 0.42, 0.62, 0.8, 0.9, 1.0],
+        b = np.maximum(0.35 * tendon_half, peak * ramp(tt, [0.0, 0.24, 0.36, 0.56, 0.78, 0.9, 1.0],
                                                        [0.0, 0.0, 0.6, 1.0, 0.75, 0.3, 0.3]))
         b = np.maximum(b, 0.6 * tendon_half)
         a = np.maximum(b * aspect, ramp(tt, [0.0, 0.05, 0.4, 0.9, 1.0], [0.7, 1.0, 1.0, 0.6, 0.6]) * flat_half_width)
@@ -299,7 +323,7 @@ def _semimembranosus(body: Body) -> Built:
     return _sized(body, "semimembranosus", shape)
 
 
-@context_shape("semitendinosus", BONES + SOFT, ("adductor_magnus", "semimembranosus"))
+@context_shape("semitendinosus", BONES + SOFT + COVER, ("adductor_magnus", "semimembranosus"))
 def _semitendinosus(body: Body) -> Built:
     origin = hamstring_origin(body, "semitendinosus")
     behind = lf.medial_epicondyle(body) + vec(body, "semitendinosus_tendon_behind_condyle")
@@ -320,7 +344,7 @@ def _semitendinosus(body: Body) -> Built:
     return _sized(body, "semitendinosus", shape)
 
 
-@context_shape("biceps_femoris", BONES + SOFT, ("adductor_magnus", "semimembranosus", "semitendinosus"))
+@context_shape("biceps_femoris", BONES + SOFT + COVER, ("adductor_magnus", "semimembranosus", "semitendinosus"))
 def _biceps_femoris(body: Body) -> Built:
     origin = hamstring_origin(body, "biceps_femoris")
     head = ll.fibular_head(body)

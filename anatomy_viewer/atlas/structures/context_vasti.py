@@ -1,6 +1,11 @@
 """The three vasti wrapped round the femoral shaft under rectus femoris:
 vastus intermedius on the front and sides of the shaft, vastus lateralis and
-medialis over it. Each belly thins low in the thigh into an aponeurosis that
+medialis over it. Vastus lateralis, the largest, is a broad sheet: thin where
+it arises from the base of the greater trochanter (it hugs the bone there),
+widest in the mid-thigh, its lateral surface flat under the fascia lata and
+iliotibial tract, kept lateral to rectus femoris in front and to the lateral
+lip of the linea aspera behind (flat faces at the table's distances from the
+shaft), its lower fibres ending obliquely. Each belly thins low in the thigh into an aponeurosis that
 runs on as its layer of the quadriceps tendon to the patella: intermedius
 deep, to the back of the base; lateralis to the lateral half of the base and
 the upper lateral border; medialis (its low oblique fibres) to the medial
@@ -10,6 +15,8 @@ the pull on from the apex of the patella to the tibial tuberosity.
 For other recipes:
 
     patella_insertion(body, "vastus_medialis", n)   (n, 3) points of a vastus's insertion line on the patella rim
+    patellar_ligament_origin(body, n)               (n, 3) points of the patellar ligament's origin round the apex
+    flat_face(body, angle, distance)                a half-thickness limit keeping a shaft sheet inside a plane
 """
 from __future__ import annotations
 
@@ -17,13 +24,15 @@ from typing import Callable
 
 import numpy as np
 
+from .. import sdf
 from ..body import Body
 from ..recipes import Part, recipe
 from . import context_attachments as ca
 from . import limb_femur as lf
 from . import limb_leg as ll
-from .context_muscles import FEMUR, GAP, Built, built, context_part, context_shape, sized, table_readers
-from .muscles_shape import CentreLine, SphereCloud, clear_of, loft, ramp, sheet, smoothstep
+from .context_muscles import (FEMUR, GAP, Built, boxed, built, context_part, context_shape, sized,
+                              table_readers)
+from .muscles_shape import CentreLine, SphereCloud, clear_of, loft, ramp, sampled, sheet, smoothstep, union_fields
 
 num, vec = table_readers("context_vasti")
 
@@ -31,6 +40,16 @@ KNEE = FEMUR + ("patella",)
 TENDON_SAMPLES = 24     # points per insertion line before it is projected onto the patella
 END_STEP = 0.02         # fraction of the belly's length over which its end direction is measured
 LIGAMENT_BLEND = 1.5    # mm, smooth maximum where the patellar ligament is cut clear of bone
+ORIGIN_STEPS = 200      # steps of the climb onto the patella's lower border
+INSERTION_ROUNDING = 0.3  # rise of the insertion's ends, as a fraction of its width (an oval outline)
+LIGAMENT_EDGE = 1.5     # mm, least sphere radius at the patellar ligament's rounded sides
+CAPPED_THICKNESS = 130.0 # mm, vastus lateralis's nominal peak thickness before it is capped by its faces (sizing starts near s = 1)
+CAPPED_POWER = 0.6       # the capped belly's volume grows more slowly than its scale (fit_scale's power)
+OBSTACLE_MARGIN = 10.0   # mm round vastus lateralis's first shape where its obstacles are sampled
+LATERALIS_OBSTACLE_SPACING = 2.0  # mm, grid of that sampling (its belly is broad: coarser than the shared 1.5 mm)
+CAPPED_LATTICE = 2.0     # a capped belly's lattice is set for spheres this many tendon half thicknesses
+FACE_ROUNDING = 5.0      # mm, soft minimum where vastus lateralis's faces meet (rounded edges)
+CAP_BLEND = 3.0         # mm, smooth minimum where a belly's thickness meets a flat face
 
 
 def patella_insertion(body: Body, muscle: str, n: int = 2) -> np.ndarray:
@@ -64,16 +83,30 @@ def _insertion_line(body: Body, muscle: str, lift: float) -> Callable[[np.ndarra
 
 
 def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray, np.ndarray], np.ndarray],
-          thickness_knots, thickness_values, thick: float) -> Callable[[float], tuple[SphereCloud, CentreLine]]:
+          thickness_knots, thickness_values, thick: float, gather: tuple[float, float] = (0.75, 0.7),
+          end_rise: Callable[[np.ndarray], np.ndarray] | None = None,
+          outer_limit: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
+          edge_peak: float = 0.5, edge_floor: float = 0.45,
+          distal_taper: tuple[float, float] | None = None) -> Callable[[float], tuple[SphereCloud, CentreLine]]:
     """A sheet wrapped around the femoral shaft, running on as a flat tendon to
     the patella. u runs around the muscle's arc (degrees from anterior), v
-    down the shaft over its span, and on along its tendon; the lowest fifth of
-    the belly gathers towards `end_angle`. `inner(angle, t)` is the radial
-    distance (mm) of the belly's deep surface from the bone. The belly's
-    half thickness scales with s; the tendon's does not (its size is
-    the table's), so sizing to a volume only grows the belly."""
+    down the shaft over its span, and on along its tendon; below `gather[0]`
+    of its length the belly gathers towards `end_angle` (by `gather[1]` at
+    its end). `inner(angle, t)` is the radial distance (mm) of the belly's
+    deep surface from the bone. `end_rise(u)` (fraction of the shaft) lifts
+    the lower end of the fibres at u, so the belly can end obliquely.
+    `outer_limit(angle, t, inner)` caps the half thickness so the belly
+    stays under a sheet lying on it (it thins there and is flat). The belly is
+    thickest across its arc at u = `edge_peak`, its edges `edge_floor` of
+    that thickness. `distal_taper` (half thickness at the belly's end in mm,
+    mm gained per mm up the fibre) caps the lower belly so it tapers into
+    its tendon. The belly's half thickness
+    scales with s; the tendon's does not (its size is the table's), so sizing
+    to a volume only grows the belly."""
     a0, a1 = vec(body, f"{muscle}_arc")
     t0, t1 = vec(body, f"{muscle}_span")
+    g0, g1 = gather
+    rise = end_rise if end_rise is not None else (lambda u: np.zeros(np.shape(u)))
     tendon_half = num(body, "tendon_thickness") / 2.0
     g = lf.femur_geometry(body)
     arc_len = np.radians(a1 - a0) * (g.half_ml(0.5) + thick)
@@ -82,16 +115,32 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
 
     def angles(u, v):
         a = a0 + u * (a1 - a0)
-        gather = smoothstep((v - 0.75) / 0.25)
-        return a + (end_angle - a) * gather * 0.7
+        g = smoothstep((v - g0) / (1.0 - g0))
+        return a + (end_angle - a) * g * g1
+
+    def along(u, v):
+        return t0 + v * (t1 - rise(u) - t0)
 
     def shape(s):
+        def free_half(u, v):
+            uu = u if edge_peak == 0.5 else np.where(u < edge_peak, 0.5 * u / edge_peak,
+                                                      0.5 + 0.5 * (u - edge_peak) / (1.0 - edge_peak))
+            edge = edge_floor + (1.0 - edge_floor) * np.sin(np.pi * uu)
+            return s * thick / 2.0 * edge * ramp(v, thickness_knots, thickness_values)
+
         def belly_half(u, v):
-            edge = 0.45 + 0.55 * np.sin(np.pi * u)
-            return np.maximum(tendon_half, s * thick / 2.0 * edge * ramp(v, thickness_knots, thickness_values))
+            h = free_half(u, v)
+            if outer_limit is not None:
+                t, a = along(u, v), angles(u, v)
+                cap = np.maximum(outer_limit(a, t, inner(a, t)), tendon_half)
+                h = sdf.smin(h, cap, CAP_BLEND)
+            if distal_taper is not None:
+                end_half, gain = distal_taper
+                h = sdf.smin(h, end_half + gain * (1.0 - v) * belly_len, CAP_BLEND)
+            return np.maximum(tendon_half, h)
 
         def belly(u, v):
-            t = t0 + v * (t1 - t0)
+            t = along(u, v)
             a = angles(u, v)
             return ca.shaft_point(body, t, a, inner(a, t) + belly_half(u, v))
 
@@ -131,7 +180,8 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
             return np.where(in_belly, belly_half(u, vb), taper)
 
         cloud = sheet(surface, thickness, arc_len, belly_len + tendon_len,
-                      min_half_thickness=max(tendon_half, 0.25 * s * thick / 2.0))
+                      min_half_thickness=max(tendon_half, 0.25 * s * thick / 2.0) if outer_limit is None
+                      else max(tendon_half, min(0.25 * s * thick / 2.0, CAPPED_LATTICE * tendon_half)))
         return cloud, CentreLine.through(surface(np.full(8, 0.5), np.linspace(0.0, 1.0, 8)))
     return shape
 
@@ -158,11 +208,75 @@ def _vastus_intermedius(body: Body) -> Built:
     return sized(body, "vastus_intermedius", shape)
 
 
+def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
+    around the right femoral shaft may have at shaft parameter t and `angle`
+    (degrees from anterior, as ca.shaft_point), its deep surface `inner` mm
+    off the bone, and stay inside a plane `distance` mm from the shaft's
+    centre line, facing `angle_deg` round the shaft (90 = lateral): what
+    reaches the plane is flat there."""
+    g = lf.femur_geometry(body)
+    face = np.radians(angle_deg)
+    along_ant, along_lat = np.cos(face), np.sin(face)
+
+    def limit(angle, t, inner):
+        t = np.asarray(t, float)
+        a = np.radians(angle)
+        e_n = np.cos(a) * along_ant + np.sin(a) * along_lat
+        rim_n = np.cos(a) * g.half_ap(t) * along_ant + np.sin(a) * g.half_ml(t) * along_lat
+        # a sphere of radius h centred inner + h out along the angle reaches (rim + (inner + h) e).n + h
+        return (distance - rim_n - inner * e_n) / (1.0 + e_n)
+    return limit
+
+
+def wedge(body: Body, t0: float, start: float, slope: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """A half-thickness limit for a belly arising along a line on the bone at
+    shaft parameter t0: `start` mm at the origin, growing by `slope` mm per mm
+    down the shaft (so it hugs the bone where it arises)."""
+    length = lf.femur_geometry(body).length
+    return lambda a, t, inner: start + slope * np.maximum(np.asarray(t, float) - t0, 0.0) * length
+
+
+def within_faces(*faces, rounding: float = 0.0) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """The least of several half-thickness limits (`flat_face`, `wedge`); with
+    `rounding` (mm) a soft minimum, so two faces meet in a rounded edge."""
+    def limit(a, t, inner):
+        h = np.stack([f(a, t, inner) for f in faces])
+        if rounding <= 0.0:
+            return h.min(axis=0)
+        low = h.min(axis=0)
+        return low - rounding * np.log(np.exp(-(h - low) / rounding).sum(axis=0))
+    return limit
+
+
 @context_shape("vastus_lateralis", KNEE, ("vastus_intermedius",))
 def _vastus_lateralis(body: Body) -> Built:
+    """A broad sheet round the lateral and anterolateral shaft: thin at its
+    origin from the base of the greater trochanter (it hugs the bone there),
+    widest and thickest in the mid-thigh, its lateral surface flat under the
+    iliotibial tract, the posterior fibres ending higher than the anterior
+    ones so that the lower end runs obliquely down and forward into the
+    lateral part of the quadriceps tendon."""
+    rise = num(body, "vastus_lateralis_posterior_end_rise")
+    anterior, lateral, posterior = vec(body, "vastus_lateralis_faces")
+    t0 = vec(body, "vastus_lateralis_span")[0]
+    start, slope = vec(body, "vastus_lateralis_origin_wedge")
+    taper_end, taper_gain = vec(body, "vastus_lateralis_distal_taper")
+    faces = within_faces(flat_face(body, 0.0, anterior), flat_face(body, 90.0, lateral),
+                         flat_face(body, 180.0, posterior),
+                         wedge(body, t0, start / 2.0, slope / 2.0), rounding=FACE_ROUNDING)
     shape = _wrap(body, "vastus_lateralis", 35.0, _vi_depth(body),
-                  [0.0, 0.1, 0.45, 0.8, 1.0], [0.45, 0.85, 1.0, 0.6, 0.2], 24.0)
-    return sized(body, "vastus_lateralis", shape)
+                  [0.0, 0.12, 0.45, 0.8, 1.0], [0.15, 0.7, 1.0, 0.6, 0.2], CAPPED_THICKNESS,
+                  gather=(0.55, 0.8), end_rise=lambda u: rise * smoothstep(np.asarray(u, float)),
+                  outer_limit=faces, edge_peak=0.4, distal_taper=(taper_end / 2.0, taper_gain / 2.0))
+    # the bones and vastus intermedius, each evaluated only near itself, sampled once
+    from ..recipes import part_of
+
+    lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
+    vi = built(body, "vastus_intermedius").cloud
+    fields = [part_of(body, b).field for b in KNEE] + [boxed(vi.field(), *vi.bounds())]
+    obstacle = sampled(union_fields(fields), lo, hi, LATERALIS_OBSTACLE_SPACING)
+    return sized(body, "vastus_lateralis", shape, power=CAPPED_POWER, obstacle=obstacle)
 
 
 @context_shape("vastus_medialis", KNEE, ("vastus_intermedius",))
@@ -192,29 +306,51 @@ def vastus_medialis(body: Body) -> Part:
 
 # ---------------------------------------------------------------- patellar ligament
 
-def patellar_ligament_field(body: Body) -> tuple[SphereCloud, np.ndarray, np.ndarray]:
-    """The patellar ligament (right): a flat band from the apex of the patella
-    to the tibial tuberosity, the continuation of the quadriceps tendon.
-    Returns its spheres (before it is cut clear of the bones) and its bounds."""
-    width_top, width_bottom, thickness = vec(body, "patellar_ligament_size")
+def patellar_ligament_origin(body: Body, n: int = 9) -> np.ndarray:
+    """(n, 3) points of the patellar ligament's origin on the right patella:
+    along the lower border round the apex, the table's width across, at the
+    table's depth (fraction of the patella's thickness, + in front of its
+    centre), first the medial end."""
+    lg = ll.leg_geometry(body)
     t = body.t
     h, th = t.get("leg.patella_height"), t.get("leg.patella_thickness")
-    tuberosity = ll.tibial_tuberosity(body)
+    width = vec(body, "patellar_ligament_size")[0]
+    depth = num(body, "patellar_ligament_origin_depth")
+    offsets = np.linspace(-0.5, 0.5, n)[:, None] * width
+    # climb from well below the patella, in its coronal plane, to its lower border
+    field = ll.patella_field(body)
+    below = lg.patella_centre + offsets * ll.LAT + depth * th * ll.ANT - h * ll.UP
+    heights = np.linspace(0.0, h, ORIGIN_STEPS)
+    inside = np.array([field(below + z * ll.UP) < 0.0 for z in heights]).T   # (n, steps)
+    first = np.where(inside.any(axis=1), inside.argmax(axis=1), len(heights) - 1)
+    return lf.project_to_surface(field, below + heights[first][:, None] * ll.UP, iterations=10)
+
+
+def patellar_ligament_field(body: Body) -> tuple[SphereCloud, np.ndarray, np.ndarray]:
+    """The patellar ligament (right): a strong flat band with rounded edges,
+    the continuation of the quadriceps tendon, from the apex and lower border
+    of the patella (its mid-surface starts on the border, so the band wraps
+    the apex once the bone is cut out of it) down and a little laterally to
+    the tibial tuberosity, narrowing slightly. Returns its spheres (before it
+    is cut clear of the bones) and its bounds."""
+    width_top, width_bottom, thickness = vec(body, "patellar_ligament_size")
     half = thickness / 2.0
-    # it arises from the apex and the lower part of the patella's front: its
-    # mid-surface starts one half thickness in front of the bone there, and
-    # ends the same in front of the tuberosity
-    centre = ll.leg_geometry(body).patella_centre
-    below, front = vec(body, "patellar_ligament_origin")
-    low_front = lf.project_to_surface(ll.patella_field(body), centre - below * h * ll.UP + front * th * ll.ANT)[0]
-    top = low_front + ll.ANT * half
+    origin_line = CentreLine.through(patellar_ligament_origin(body), n=200)
+    tuberosity = ll.tibial_tuberosity(body)
+    # it ends on the front of the tuberosity: its mid-surface one half thickness in front
     bottom = tuberosity + ll.ANT * half
-    origin = lambda u: top + ((np.asarray(u) - 0.5) * width_top)[:, None] * ll.LAT
-    insertion = lambda u: bottom + ((np.asarray(u) - 0.5) * width_bottom)[:, None] * ll.LAT
+    origin = lambda u: origin_line.at(np.asarray(u, float))
+    # the insertion is an oval on the tuberosity: its sides end higher than its middle
+    insertion = lambda u: (bottom + ((np.asarray(u) - 0.5) * width_bottom)[:, None] * ll.LAT
+                           + (INSERTION_ROUNDING * width_bottom * (2.0 * np.asarray(u) - 1.0) ** 2)[:, None] * ll.UP)
+    # the band runs straight, lying a half thickness forward of the chord at its middle
     middle = lambda u: 0.5 * (origin(u) + insertion(u)) + ll.ANT * half
     surface = loft(origin, insertion, middle)
-    length = float(np.linalg.norm(bottom - top))
-    cloud = sheet(surface, lambda u, v: np.full(len(u), half), width_top, length, min_half_thickness=half)
+    length = float(np.linalg.norm(bottom - origin_line.at(0.5)))
+    # rounded edges: each sphere's radius is the half thickness, less towards the two sides
+    edge = lambda u: np.sqrt(np.clip(1.0 - (2.0 * np.asarray(u) - 1.0) ** 8, 0.0, 1.0))
+    cloud = sheet(surface, lambda u, v: np.maximum(half * edge(u), LIGAMENT_EDGE), width_top, length,
+                  min_half_thickness=LIGAMENT_EDGE)
     lo, hi = cloud.bounds()
     return cloud, lo, hi
 

@@ -71,7 +71,8 @@ def leg_geometry(body: Body) -> LegGeometry:
     # the plateau sits under the condyles: centred under the lateral condyle's AP centre
     pc = np.array([K[0], K[1] + t.get("femur.lateral_condyle_depth") / 2.0 - rp, pz])
     cut = K[2] - (t.get("skin.bottom_below_knee") - t.get("leg.cut_inside_skin"))
-    tt = pc + np.array([t.get("leg.tibial_tuberosity_lateral_of_midline"), hd,
+    tt = pc + np.array([t.get("leg.tibial_tuberosity_lateral_of_midline"),
+                        hd + t.get("leg.tibial_tuberosity_ahead_of_plateau_rim"),
                         -t.get("leg.tibial_tuberosity_below_plateau")])
     gerdy = pc + np.array([0.6 * hw, 0.6 * hd, -t.get("leg.gerdys_tubercle_below_plateau")])
     pes = pc + np.array([-0.45 * hw, 0.45 * hd, 0.0])
@@ -287,7 +288,7 @@ def tibia_body_field(body: Body) -> sdf.Field:
     tw, tl = t.vec("leg.tibial_tuberosity_size")
     prom = t.get("leg.tibial_tuberosity_prominence")
     tt = lg.tuberosity
-    body_r = np.array([0.5 * tw, prom + 0.35 * tw, 0.4 * tl])
+    body_r = np.array([0.5 * tw, prom + 0.35 * tw, 0.5 * tl])   # an oval, longer than wide
     tub = sdf.ellipsoid(tt - body_r[1] * ANT + 0.1 * tl * UP, body_r)
     crest = tibial_crest_line(body, tt[2] - 0.9 * tl)[0]
     tail = sdf.round_cone(tt - 0.3 * tw * ANT, crest - 0.2 * tw * ANT, 0.3 * tw, 0.15 * tw)

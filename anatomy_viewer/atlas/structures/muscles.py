@@ -425,7 +425,9 @@ def _rectus_femoris(body: Body) -> Built:
     of the patella."""
     t, a = body.t, attachments(body)
     over = t.get("muscles.rf_over_shaft")
-    shaft = [a.shaft_centre(f) + [0.0, over, 0.0] for f in (0.05, 0.33, 0.6, 0.8)]
+    # low in the thigh its tendon lies on vastus intermedius's tendon, nearer the bone
+    lying = t.get("muscles.rf_over_shaft_distal")
+    shaft = [a.shaft_centre(f) + [0.0, o, 0.0] for f, o in ((0.05, over), (0.33, over), (0.6, over), (0.8, lying))]
     r_tendon = t.get("muscles.psoas_tendon_radius")
     front_of_hip = body.hjc + t.vec("muscles.rf_front_of_hip_from_hjc")
     controls = np.vstack([a.aiis + [0.0, r_tendon * 0.5, -r_tendon * 0.5], front_of_hip,
