@@ -16,15 +16,16 @@ linea aspera. Its upper part bows forward, in front of the ramus and of a
 plate standing in for obturator externus (not in the atlas), and its lower
 part back, behind pectineus and adductor longus.
 
-Both are sized to their Handsfield 2014 volumes and pushed off the committed
-meshes of their neighbours (the bones; adductor longus, sartorius and vastus
+Both are built in stage 2, after the stage-1 muscles are meshed, sized to
+their Handsfield 2014 volumes and pushed off the committed meshes of their
+neighbours (the bones; adductor longus, sartorius and vastus
 medialis for gracilis; pectineus, adductor longus, iliopsoas, vastus
 medialis and the femoral vessels for brevis), the pushes smoothed over
 neighbouring spheres. Gracilis is also cut clear of all of them; brevis only
 of the bones, the vessels, vastus medialis and the stand-in. Near the
 attachments the neighbours lying over them give way (sartorius over the end
 of the gracilis tendon; the muscles over the brevis origin and insertion).
-Adductor magnus (stage 2) is built after them and is to be kept clear of
+Adductor magnus (stage 3) is built after them and is to be kept clear of
 them, not they of it.
 
 For other recipes (trigger-point maps, needle paths):

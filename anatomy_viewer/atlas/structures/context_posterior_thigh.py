@@ -378,24 +378,24 @@ def _biceps_femoris(body: Body) -> Built:
 # ---------------------------------------------------------------- recipes
 
 @recipe("adductor_magnus", name="Adductor magnus", latin="Musculus adductor magnus", kind="muscle",
-        segment="pelvis", synonyms=("great adductor",), fma=22444, triangles=4800, stage=2)
+        segment="pelvis", synonyms=("great adductor",), fma=22444, triangles=4800, stage=3)
 def adductor_magnus(body: Body) -> Part:
     return context_part(body, "adductor_magnus", SPACING)
 
 
 @recipe("semimembranosus", name="Semimembranosus", latin="Musculus semimembranosus", kind="muscle",
-        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22438, triangles=4800, stage=2)
+        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22438, triangles=4800, stage=3)
 def semimembranosus(body: Body) -> Part:
     return context_part(body, "semimembranosus", SPACING)
 
 
 @recipe("semitendinosus", name="Semitendinosus", latin="Musculus semitendinosus", kind="muscle",
-        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22357, triangles=4800, stage=2)
+        segment="pelvis", synonyms=("hamstrings (part)", "medial hamstring"), fma=22357, triangles=4800, stage=3)
 def semitendinosus(body: Body) -> Part:
     return context_part(body, "semitendinosus", SPACING)
 
 
 @recipe("biceps_femoris", name="Biceps femoris", latin="Musculus biceps femoris", kind="muscle",
-        segment="pelvis", synonyms=("hamstrings (part)", "lateral hamstring"), fma=22356, triangles=4800, stage=2)
+        segment="pelvis", synonyms=("hamstrings (part)", "lateral hamstring"), fma=22356, triangles=4800, stage=3)
 def biceps_femoris(body: Body) -> Part:
     return context_part(body, "biceps_femoris", SPACING)
