@@ -43,7 +43,8 @@ LIGAMENT_BLEND = 1.5    # mm, smooth maximum where the patellar ligament is cut 
 ORIGIN_STEPS = 200      # steps of the climb onto the patella's lower border
 INSERTION_ROUNDING = 0.3  # rise of the insertion's ends, as a fraction of its width (an oval outline)
 LIGAMENT_EDGE = 1.5     # mm, least sphere radius at the patellar ligament's rounded sides
-CAPPED_THICKNESS = 130.0 # mm, vastus lateralis's nominal peak thickness before it is capped by its faces (sizing starts near s = 1)
+CAPPED_THICKNESS = 220.0 # mm, vastus lateralis's nominal peak thickness before it is capped by its faces (sizing starts near s = 1)
+CAPPED_ARC_DEPTH = 24.0  # mm out from the shaft at which a capped belly's arc is measured (lattice size)
 CAPPED_POWER = 0.6       # the capped belly's volume grows more slowly than its scale (fit_scale's power)
 OBSTACLE_MARGIN = 10.0   # mm round vastus lateralis's first shape where its obstacles are sampled
 LATERALIS_OBSTACLE_SPACING = 2.0  # mm, grid of that sampling (its belly is broad: coarser than the shared 1.5 mm)
@@ -109,7 +110,7 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
     rise = end_rise if end_rise is not None else (lambda u: np.zeros(np.shape(u)))
     tendon_half = num(body, "tendon_thickness") / 2.0
     g = lf.femur_geometry(body)
-    arc_len = np.radians(a1 - a0) * (g.half_ml(0.5) + thick)
+    arc_len = np.radians(a1 - a0) * (g.half_ml(0.5) + (thick if outer_limit is None else CAPPED_ARC_DEPTH))
     insertion = _insertion_line(body, muscle, tendon_half + GAP)
     belly_len = (t1 - t0) * g.length
 
@@ -179,9 +180,17 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
             taper = end_half + (tendon_half - end_half) * smoothstep(w / 0.35)
             return np.where(in_belly, belly_half(u, vb), taper)
 
-        cloud = sheet(surface, thickness, arc_len, belly_len + tendon_len,
-                      min_half_thickness=max(tendon_half, 0.25 * s * thick / 2.0) if outer_limit is None
-                      else max(tendon_half, min(0.25 * s * thick / 2.0, CAPPED_LATTICE * tendon_half)))
+        if outer_limit is None:
+            cloud = sheet(surface, thickness, arc_len, belly_len + tendon_len,
+                          min_half_thickness=max(tendon_half, 0.25 * s * thick / 2.0))
+        else:
+            # a capped belly: its own lattice over the belly, the thin tendon's finer one
+            part = lambda v0, v1: (lambda u, v: surface(u, v0 + v * (v1 - v0)),
+                                   lambda u, v: thickness(u, v0 + v * (v1 - v0)))
+            cloud = sheet(*part(0.0, split), arc_len, belly_len,
+                          min_half_thickness=max(tendon_half, min(0.25 * s * thick / 2.0,
+                                                                  CAPPED_LATTICE * tendon_half)))
+            cloud = cloud + sheet(*part(split, 1.0), arc_len, tendon_len, min_half_thickness=tendon_half)
         return cloud, CentreLine.through(surface(np.full(8, 0.5), np.linspace(0.0, 1.0, 8)))
     return shape
 
@@ -289,7 +298,7 @@ def _vastus_medialis(body: Body) -> Built:
 @recipe("vastus_lateralis", name="Vastus lateralis", latin="Musculus vastus lateralis", kind="muscle",
         segment="femur", synonyms=("quadriceps femoris (part)",), fma=22431, triangles=6000)
 def vastus_lateralis(body: Body) -> Part:
-    return context_part(body, "vastus_lateralis", 1.5)
+    return context_part(body, "vastus_lateralis", 1.2)
 
 
 @recipe("vastus_intermedius", name="Vastus intermedius", latin="Musculus vastus intermedius", kind="muscle",
