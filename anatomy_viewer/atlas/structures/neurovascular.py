@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import sdf
 from ..body import Body
-from ..recipes import LandmarkSpec, Part, recipe
+from ..recipes import LandmarkSpec, Part, recipe, shares_shape
 from .context_attachments import spinal_top
 from .pelvis_geometry import pubic_tubercle
 
@@ -348,12 +348,16 @@ def _kidney(body: Body, side: str) -> Part:
 
 
 @recipe("kidney_right", name="Kidney", latin="Ren", kind="organ", segment="trunk", paired=False,
-        side="right", fma=7205, triangles=3000)
+        side="right", fma=7205, triangles=3000, stage=1)   # lies against psoas major's shape
 def kidney_right(body: Body) -> Part:
     return _kidney(body, "right")
 
 
 @recipe("kidney_left", name="Kidney", latin="Ren", kind="organ", segment="trunk", paired=False,
-        side="left", fma=7204, triangles=3000)
+        side="left", fma=7204, triangles=3000, stage=1)   # lies against psoas major's shape
 def kidney_left(body: Body) -> Part:
     return _kidney(body, "left")
+
+
+shares_shape("kidney_right", "psoas_major")
+shares_shape("kidney_left", "psoas_major")
