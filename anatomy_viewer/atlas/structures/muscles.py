@@ -516,10 +516,26 @@ def _itt_line(body: Body) -> CentreLine:
     t, a = body.t, attachments(body)
     gt = a.greater_trochanter_lateral
     clear = t.get("muscles.tfl_clearance_gt")
-    over = t.get("muscles.itt_over_vastus")
-    thigh = [a.shaft_centre(f) + [over, -4.0, 0.0] for f in (0.25, 0.6, 0.9)]
+    thick = t.vec("muscles.itt_size")[1]
+    # in the thigh the tract lies on vastus lateralis's lateral face; below
+    # the muscle it runs on to Gerdy's tubercle
+    thigh = [_on_vastus_lateralis(body, a.shaft_centre(f) + [0.0, -4.0, 0.0], thick / 2.0 + BONE_GAP)
+             for f in (0.25, 0.5, 0.65)]
     return CentreLine.through(np.vstack([a.iliac_tubercle + [4.0, -6.0, -8.0], gt + [clear * 0.6, -6.0, 0.0],
                                          thigh, a.gerdys_tubercle + [2.0, 0.0, 0.0]]))
+
+
+def _on_vastus_lateralis(body: Body, start: np.ndarray, clearance: float, reach: float = 150.0) -> np.ndarray:
+    """The point `clearance` mm outside vastus lateralis straight lateral of
+    `start` (a point inside the thigh): where the ray leaves the muscle."""
+    from .context_muscles import built
+
+    field = built(body, "vastus_lateralis").field
+    steps = np.arange(0.0, reach, 0.5)
+    inside = np.nonzero(field(start + np.outer(steps, [1.0, 0.0, 0.0])) < 0.0)[0]
+    if len(inside) == 0:
+        raise ValueError(f"vastus lateralis is not lateral of {start}")
+    return start + [steps[inside[-1]] + clearance, 0.0, 0.0]
 
 
 def _iliotibial_tract(body: Body) -> Built:
@@ -722,11 +738,13 @@ SHAPES: dict[str, Callable[[Body], Built]] = {
     "pectineus": _pectineus, "adductor_longus": _adductor_longus, "piriformis": _piriformis,
     "iliotibial_tract": _iliotibial_tract,
 }
-# the shapes each is kept clear of by their fields (`avoid` in _sized, and
-# psoas minor's course along psoas major)
+# the shapes each is built from by their fields (kept clear of them: `avoid`
+# in _sized; psoas minor along psoas major; the iliotibial tract on vastus
+# lateralis)
 for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas_major",),
                              "sartorius": ("rectus_femoris",), "tensor_fasciae_latae": ("sartorius",),
-                             "adductor_longus": ("pectineus",)}.items():
+                             "adductor_longus": ("pectineus",),
+                             "iliotibial_tract": ("vastus_lateralis",)}.items():
     shares_shape(_muscle, *_neighbours)
 
 
