@@ -742,7 +742,8 @@ SHAPES: dict[str, Callable[[Body], Built]] = {
 # in _sized; psoas minor along psoas major; the iliotibial tract on vastus
 # lateralis)
 for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas_major",),
-                             "sartorius": ("rectus_femoris",), "tensor_fasciae_latae": ("sartorius",),
+                             "sartorius": ("rectus_femoris",),
+                             "tensor_fasciae_latae": ("sartorius", "vastus_lateralis"),   # along the tract's line
                              "adductor_longus": ("pectineus",),
                              "iliotibial_tract": ("vastus_lateralis",)}.items():
     shares_shape(_muscle, *_neighbours)
