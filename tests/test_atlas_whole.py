@@ -32,6 +32,22 @@ def test_every_recipe_is_in_the_manifest():
     assert not missing, f"recipes not built into meshes/: {missing}"
 
 
+def test_the_hip_flexors_are_listed_first():
+    """The manifest (and so the viewer's structure list) runs from the spine
+    down, and lists the hip flexors before the muscles around them."""
+    from anatomy_viewer.model.manifest import Kind, base_id
+
+    m = manifest_with()
+    kinds = [s.kind for s in m.structures]
+    assert kinds.index(Kind.bone) < kinds.index(Kind.muscle)
+    muscles = list(dict.fromkeys(base_id(s.id) for s in m.structures if s.kind is Kind.muscle))
+    flexors = ["psoas_major", "psoas_minor", "iliacus", "rectus_femoris", "sartorius", "tensor_fasciae_latae",
+               "pectineus", "adductor_longus"]
+    assert muscles[:len(flexors)] == flexors, muscles[:len(flexors)]
+    bones = list(dict.fromkeys(base_id(s.id) for s in m.structures if s.kind is Kind.bone))
+    assert bones.index("vertebra_t12") < bones.index("hip_bone") < bones.index("femur") < bones.index("tibia")
+
+
 def test_triangle_budget():
     m = manifest_with()
     total = sum(s.triangles or 0 for s in m.structures)

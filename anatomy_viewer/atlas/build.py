@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from functools import partial
@@ -41,9 +42,12 @@ def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple,
     return rid, mesh, tuple(tuple(float(c) for c in p) for p in part.path), lms
 
 
-def mesh_group(rids: list[str], meshes: Path | None = None) -> list[tuple[str, Mesh, tuple, dict]]:
-    """mesh_recipe for each of `rids` in turn, in one process (which keeps the
-    shapes they share)."""
+def mesh_group(rids: list[str], meshes: Path | None = None, threads: int = 1) -> list[tuple[str, Mesh, tuple, dict]]:
+    """mesh_recipe for each of `rids` in turn, in one worker process (which
+    keeps the shapes they share), its KD-tree queries on `threads` threads."""
+    from . import recipes
+
+    recipes.QUERY_THREADS = threads
     return [mesh_recipe(rid, meshes) for rid in rids]
 
 
@@ -132,10 +136,12 @@ def _build_batch(chosen: list[str], out: Path, workers: int, merge: bool, t0: fl
     # (by triangles, a rough measure of the work) start first, so that no
     # long one is left to run alone at the end
     groups = sorted(shape_groups(chosen), key=lambda g: -sum(triangle_budget(REGISTRY[r]) for r in g))
+    processes = max(1, min(workers, len(groups)))
+    threads = max(1, (os.cpu_count() or 1) // processes)
     ctx = mp.get_context("fork")
-    with ctx.Pool(max(1, min(workers, len(groups)))) as pool:
+    with ctx.Pool(processes) as pool:
         results = {}
-        for group in pool.imap_unordered(partial(mesh_group, meshes=out), groups):
+        for group in pool.imap_unordered(partial(mesh_group, meshes=out, threads=threads), groups):
             for rid, mesh, path, lms in group:
                 results[rid] = (mesh, path, lms)
                 print(f"  {rid}: {len(mesh.faces)} triangles, {mesh.volume / 1000:.1f} cm3 "

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .. import sdf
+from .. import recipes, sdf
 from ..body import Body
 
 K_NEAREST = 4          # vertices whose tangent planes are blended
@@ -52,10 +52,11 @@ class BoneSurface:
         """(mask of points near enough to query, blend weights, neighbour indices)."""
         near = self._box_distance(P) < REACH
         Q = P[near]
-        dist, idx = self.tree.query(Q, k=K_NEAREST, distance_upper_bound=SEARCH)
+        threads = recipes.QUERY_THREADS
+        dist, idx = self.tree.query(Q, k=K_NEAREST, distance_upper_bound=SEARCH, workers=threads)
         far = ~np.isfinite(dist[:, 0])
         if far.any():  # rare: deep inside a thick bone or far from it; search without a bound
-            dist[far], idx[far] = self.tree.query(Q[far], k=K_NEAREST)
+            dist[far], idx[far] = self.tree.query(Q[far], k=K_NEAREST, workers=threads)
         missing = ~np.isfinite(dist)
         dist[missing], idx[missing] = np.inf, np.broadcast_to(idx[:, :1], idx.shape)[missing]
         w = 1.0 / (dist ** 2 + SOFTEN)
