@@ -28,6 +28,14 @@ def manifest_with(*ids: str) -> Manifest:
     return m
 
 
+def landmark_position(name: str) -> np.ndarray:
+    """A landmark's position in the committed manifest; skips the test while it is not built yet."""
+    positions = {lm.id: lm.position for lm in manifest_with().landmarks}
+    if name not in positions:
+        pytest.skip(f"landmark {name} is not in the atlas yet")
+    return np.array(positions[name], float)
+
+
 @lru_cache(maxsize=None)
 def trimesh_of(structure_id: str):
     import pyvista as pv

@@ -11,6 +11,7 @@ import pytest
 from anatomy_viewer.atlas.body import Body
 from atlas_support import (assert_closed_and_mirrored, assert_rebuild_matches, comes_near, inside_mask, polydata_of,
                            interior_samples, manifest_with, slab, trimesh_of)
+from atlas_support import landmark_position as landmark
 
 MUSCLES = ["gracilis", "adductor_brevis"]
 BONES = ["hip_bone_right", "femur_right", "tibia_right"]
@@ -21,13 +22,6 @@ THIGH_MUSCLES = ["sartorius", "adductor_longus", "vastus_medialis", "vastus_late
 @lru_cache(maxsize=1)
 def body() -> Body:
     return Body()
-
-
-def landmark(name: str) -> np.ndarray:
-    positions = {lm.id: lm.position for lm in manifest_with().landmarks}
-    if name not in positions:
-        pytest.skip(f"landmark {name} is not in the atlas yet")
-    return np.array(positions[name], float)
 
 
 @pytest.mark.parametrize("base", MUSCLES)

@@ -12,6 +12,7 @@ import pytest
 from anatomy_viewer.atlas.body import Body
 from atlas_support import (assert_closed_and_mirrored, assert_rebuild_matches, closest_distance, comes_near, inside_mask,
                            interior_samples, manifest_with, polydata_of, slab, trimesh_of)
+from atlas_support import landmark_position as landmark
 
 MUSCLES = ["biceps_femoris", "semitendinosus", "semimembranosus", "adductor_magnus"]
 BONES = ["femur_right", "hip_bone_right", "tibia_right", "fibula_right"]
@@ -20,13 +21,6 @@ BONES = ["femur_right", "hip_bone_right", "tibia_right", "fibula_right"]
 @lru_cache(maxsize=1)
 def body() -> Body:
     return Body()
-
-
-def landmark(name: str) -> np.ndarray:
-    positions = {lm.id: lm.position for lm in manifest_with().landmarks}
-    if name not in positions:
-        pytest.skip(f"landmark {name} is not in the atlas yet")
-    return np.array(positions[name], float)
 
 
 @pytest.mark.parametrize("base", MUSCLES)

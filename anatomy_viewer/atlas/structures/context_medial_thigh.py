@@ -38,7 +38,7 @@ For other recipes (trigger-point maps, needle paths):
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 
@@ -48,12 +48,11 @@ from ..recipes import Part, recipe
 from . import limb_femur as lf
 from . import limb_leg as ll
 from . import pelvis_geometry as pg
-from .context_muscles import GAP, PUSH_SMOOTHING, VOLUME_SPACING, Built, central_fibre, context_part, context_shape
-from .context_muscles import target_volume as context_target_volume
+from .context_muscles import GAP, Built, central_fibre, context_part, context_shape, sized
 from .context_posterior_thigh import ischiopubic_ramus, on_bone, shaft_offset_point
 from .muscles_bones import BoneSurface, BoneUnion, bone_obstacle, bone_surface
-from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param, push_clear, ramp,
-                            sheet, smooth_polyline, smoothstep)
+from .muscles_shape import (CentreLine, loft, polyline_param, push_clear, ramp, sheet, smooth_polyline,
+                            smoothstep)
 
 TABLE = "context_medial_thigh"
 
@@ -196,54 +195,6 @@ def _relieved_near(field, points: np.ndarray, radius: float):
     return lifted
 
 
-class _Averager:
-    """Averages per-sphere displacements over the spheres within PUSH_SMOOTHING
-    mm (twice), as context_muscles.smooth_push does, with the neighbourhoods
-    held as one sparse matrix: the centres do not change while a muscle is
-    sized, only the radii."""
-
-    def __init__(self, centres: np.ndarray):
-        from scipy.sparse import csr_matrix
-        from scipy.spatial import cKDTree
-
-        pairs = cKDTree(centres).query_pairs(PUSH_SMOOTHING, output_type="ndarray")
-        n = len(centres)
-        rows = np.r_[pairs[:, 0], pairs[:, 1], np.arange(n)]
-        cols = np.r_[pairs[:, 1], pairs[:, 0], np.arange(n)]
-        m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        self.matrix = csr_matrix(m.multiply(1.0 / np.asarray(m.sum(axis=1))))
-
-    def __call__(self, disp: np.ndarray) -> np.ndarray:
-        return self.matrix @ (self.matrix @ disp)
-
-
-def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
-           push, cut, power: float) -> Built:
-    """Fit the scale of `shape(s)` to the muscle's Handsfield volume, its
-    spheres pushed off `push` (the displacement smoothed over neighbouring
-    spheres, so the sheet slides over its bed as a whole) and its surface cut
-    clear of `cut`, kept on its own side of the midline."""
-    averager: dict[int, _Averager] = {}
-
-    def make(s):
-        cloud, line = shape(s)
-        key = len(cloud.centres)
-        if key not in averager:
-            averager[key] = _Averager(cloud.centres)
-        moved = push_clear(cloud.centres, cloud.radii, push, GAP)
-        centres = cloud.centres + averager[key](moved - cloud.centres)
-        cloud = SphereCloud(centres, cloud.radii)
-        lo, hi = cloud.bounds()
-        lo[0] = max(lo[0], 0.0)
-        f = clear_of(cloud.field(), cut, GAP, BLEND)
-        return (lambda P: np.maximum(f(P), GAP / 2.0 - P[:, 0])), lo, hi, line, cloud
-
-    target = context_target_volume(body, muscle)
-    s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, power=power)
-    f, lo, hi, line, cloud = make(s)
-    return Built(f, lo, hi, line, cloud, target)
-
-
 # ---------------------------------------------------------------- gracilis
 
 def _limb_axis(body: Body, P: np.ndarray) -> np.ndarray:
@@ -345,7 +296,9 @@ def _gracilis(body: Body) -> Built:
     last = line.points[np.linalg.norm(line.points - line.points[-1], axis=1) < PES_STRETCH]
     sartorius = _relieved_near(bone_obstacle(body, ("sartorius",)), last, PES_RELIEF)
     obstacle = BoneUnion([others, sartorius])
-    return _sized(body, "gracilis", shape, obstacle, obstacle, power=1.0)
+    # pushed off and cut clear of its neighbours, the pushes smoothed over
+    # neighbouring spheres so the sheet slides over its bed as a whole
+    return sized(body, "gracilis", shape, power=1.0, medial=True, obstacle=obstacle)
 
 
 # ---------------------------------------------------------------- adductor brevis
@@ -401,7 +354,7 @@ def _adductor_brevis(body: Body) -> Built:
     # them printed their uneven backs into its front as creases)
     cut = BoneUnion(bone_obstacle(body, BREVIS_BONES + ("femoral_artery", "femoral_vein")).parts
                     + [relieved[covering.index("vastus_medialis")], obturator_externus_standin(body)])
-    return _sized(body, "adductor_brevis", shape, obstacle, cut, power=1.0)
+    return sized(body, "adductor_brevis", shape, power=1.0, medial=True, obstacle=obstacle, cut=cut)
 
 
 # ---------------------------------------------------------------- recipes

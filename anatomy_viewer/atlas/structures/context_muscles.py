@@ -161,21 +161,25 @@ def smooth_push(centres: np.ndarray, radii: np.ndarray, obstacle: Optional[sdf.F
 
 def sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
            power: float = 1.0, top: Optional[float] = None, medial: bool = False,
-           obstacle: Optional[sdf.Field] = None) -> Built:
+           obstacle: Optional[sdf.Field] = None, cut: Optional[sdf.Field] = None,
+           target: Optional[float] = None) -> Built:
     """Fit the scale of `shape(s)` to the muscle's target volume (or keep s = 1
     without one), with the spheres pushed off and cut clear of the obstacles,
     and the field cut flat at height `top` when given; `medial` keeps the
     muscle on its own side of the midline (x > 0), clear of its mirror image.
-    `obstacle` replaces the one sampled from OBSTACLES when given."""
+    `obstacle` (what the spheres are pushed off) replaces the one sampled from
+    OBSTACLES when given; `cut` (what the surface is cut clear of) is the
+    obstacle unless given; `target` (mm^3) replaces target_volume when given."""
     if obstacle is None:
         lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
         obstacle = _obstacle(body, muscle, lo, hi)
+    cut = obstacle if cut is None else cut
 
     def make(s):
         cloud, line = shape(s)
         cloud = SphereCloud(smooth_push(cloud.centres, cloud.radii, obstacle), cloud.radii)
         lo, hi = cloud.bounds()
-        f = clear_of(cloud.field(), obstacle, GAP, BLEND)
+        f = clear_of(cloud.field(), cut, GAP, BLEND)
         if top is not None:
             g = f
             f = lambda P: np.maximum(g(P), P[:, 2] - top)
@@ -188,7 +192,7 @@ def sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, C
             lo[0] = max(lo[0], 0.0)
         return f, lo, hi, line, cloud
 
-    target = target_volume(body, muscle)
+    target = target_volume(body, muscle) if target is None else target
     s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, power=power) if target else 1.0
     f, lo, hi, line, cloud = make(s)
     return Built(f, lo, hi, line, cloud, target)

@@ -51,10 +51,9 @@ from ..recipes import Part, recipe
 from . import limb_femur as lf
 from . import limb_leg as ll
 from . import pelvis_geometry as pg
-from .context_muscles import (BLEND, GAP, VOLUME_SPACING, Built, built, central_fibre, context_part, context_shape,
-                              smooth_push, table_readers)
+from .context_muscles import Built, built, central_fibre, context_part, context_shape, sized, table_readers
 from .muscles_bones import BoneUnion, bone_obstacle
-from .muscles_shape import CentreLine, SphereCloud, clear_of, fit_scale, loft, polyline_param, ramp, sheet, tube
+from .muscles_shape import CentreLine, SphereCloud, loft, polyline_param, ramp, sheet, tube
 
 num, vec = table_readers("context_posterior_thigh")
 
@@ -220,20 +219,8 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
     """Fit the scale of `shape(s)` to the muscle's volume, its spheres pushed
     off its neighbours and the field cut clear of the neighbouring meshes."""
     push, cut = _obstacles(body, muscle)
-
-    def make(s):
-        cloud, line = shape(s)
-        cloud = SphereCloud(smooth_push(cloud.centres, cloud.radii, push), cloud.radii)
-        lo, hi = cloud.bounds()
-        lo[0] = max(lo[0], 0.0)
-        f = clear_of(cloud.field(), cut, GAP, BLEND)
-        # on its own side of the midline, clear of its mirror image
-        return (lambda P: np.maximum(f(P), GAP / 2.0 - P[:, 0])), lo, hi, line, cloud
-
-    target = target_volume(body, muscle)
-    s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, power=power)
-    f, lo, hi, line, cloud = make(s)
-    return Built(f, lo, hi, line, cloud, target)
+    return sized(body, muscle, shape, power, medial=True, obstacle=push, cut=cut,
+                 target=target_volume(body, muscle))
 
 
 def _fusiform(line: CentreLine, knots, profile, tendon: tuple, peak_half: float, aspect: float,
