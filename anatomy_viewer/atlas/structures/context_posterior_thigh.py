@@ -365,7 +365,7 @@ def _biceps_femoris(body: Body) -> Built:
 # ---------------------------------------------------------------- recipes
 
 @recipe("adductor_magnus", name="Adductor magnus", latin="Musculus adductor magnus", kind="muscle",
-        segment="pelvis", synonyms=("great adductor",), fma=22444, triangles=4800, stage=3)
+        segment="pelvis", synonyms=("great adductor",), fma=22443, triangles=4800, stage=3)
 def adductor_magnus(body: Body) -> Part:
     return context_part(body, "adductor_magnus", SPACING)
 

@@ -752,7 +752,7 @@ for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas
 # ---------------------------------------------------------------- recipes
 
 @recipe("psoas_major", name="Psoas major", latin="Musculus psoas major", kind="muscle", segment="trunk",
-        synonyms=("psoas", "iliopsoas"), triangles=7000)
+        synonyms=("psoas", "iliopsoas"), fma=18060, triangles=7000)
 def psoas_major(body: Body) -> Part:
     return _part(body, "psoas_major", 1.2)
 
@@ -765,31 +765,31 @@ def psoas_minor(body: Body) -> Part:
 
 
 @recipe("iliacus", name="Iliacus", latin="Musculus iliacus", kind="muscle", segment="pelvis",
-        synonyms=("iliopsoas",), triangles=7000)
+        synonyms=("iliopsoas",), fma=22310, triangles=7000)
 def iliacus(body: Body) -> Part:
     return _part(body, "iliacus", 1.2)
 
 
 @recipe("rectus_femoris", name="Rectus femoris", latin="Musculus rectus femoris", kind="muscle",
-        segment="pelvis", synonyms=("quadriceps femoris (part)", "RF"), triangles=7000)
+        segment="pelvis", synonyms=("quadriceps femoris (part)", "RF"), fma=22430, triangles=7000)
 def rectus_femoris(body: Body) -> Part:
     return _part(body, "rectus_femoris", 1.2)
 
 
 @recipe("sartorius", name="Sartorius", latin="Musculus sartorius", kind="muscle", segment="pelvis",
-        synonyms=("tailor's muscle",), triangles=7000)
+        synonyms=("tailor's muscle",), fma=22353, triangles=7000)
 def sartorius(body: Body) -> Part:
     return _part(body, "sartorius", 1.0)
 
 
 @recipe("tensor_fasciae_latae", name="Tensor fasciae latae", latin="Musculus tensor fasciae latae",
-        kind="muscle", segment="pelvis", synonyms=("TFL", "tensor fascia lata"), triangles=5000)
+        kind="muscle", segment="pelvis", synonyms=("TFL", "tensor fascia lata"), fma=22423, triangles=5000)
 def tensor_fasciae_latae(body: Body) -> Part:
     return _part(body, "tensor_fasciae_latae", 1.0)
 
 
 @recipe("pectineus", name="Pectineus", latin="Musculus pectineus", kind="muscle", segment="pelvis",
-        triangles=5000)
+        fma=22440, triangles=5000)
 def pectineus(body: Body) -> Part:
     return _part(body, "pectineus", 1.0)
 
@@ -801,12 +801,12 @@ def adductor_longus(body: Body) -> Part:
 
 
 @recipe("piriformis", name="Piriformis", latin="Musculus piriformis", kind="muscle", segment="pelvis",
-        triangles=5000)
+        fma=19082, triangles=5000)
 def piriformis(body: Body) -> Part:
     return _part(body, "piriformis", 1.0)
 
 
 @recipe("iliotibial_tract", name="Iliotibial tract", latin="Tractus iliotibialis", kind="ligament",
-        segment="pelvis", synonyms=("iliotibial band", "IT band", "ITB"), triangles=4000)
+        segment="pelvis", synonyms=("iliotibial band", "IT band", "ITB"), fma=51048, triangles=4000)
 def iliotibial_tract(body: Body) -> Part:
     return _part(body, "iliotibial_tract", 0.8)
