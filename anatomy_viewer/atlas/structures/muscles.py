@@ -40,6 +40,8 @@ MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a nei
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
 PUSH_SMOOTHING = 10.0  # mm, radius over which bone push-off displacements are averaged
+PSOAS_PUSH_SMOOTHING = 25.0  # mm, psoas's: about a vertebral level, so that each transverse process does not print a ridge
+PSOAS_SMOOTHING = 30  # Taubin iterations of psoas's mesh (10 elsewhere): its long belly shows the faintest ripple
 PATH_POINTS = 32       # points stored as the manifest path
 SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
 SARTORIUS_NARROWING = 0.12  # fraction of sartorius's length over which its belly narrows into the tendon
@@ -134,14 +136,15 @@ def _build(body: Body, muscle: str) -> Built:
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
            bones, power: float = 2.0, start: float = 1.0,
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
-           smooth_push: bool = False) -> Built:
+           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
     cut clear of the neighbouring muscles in `avoid` ((muscle id, optional
     relief(P) >= 0 added to the neighbour's distance, which lets the two
     meet where they really merge)). With `smooth_push` the push-off
-    displacements are averaged over nearby spheres, so a bumpy bone does not
-    print its bumps through the muscle (the smooth cut then keeps it clear)."""
+    displacements are averaged over the spheres within `push_smoothing` mm,
+    so a bumpy bone does not print its bumps through the muscle (the smooth
+    cut then keeps it clear)."""
     obstacle = bone_obstacle(body, bones)
     first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
     neighbours = [_neighbour_field(body, other, relief, first_lo, first_hi) for other, relief in avoid]
@@ -151,7 +154,7 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         centres = push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP)
         if smooth_push:
             centres = cloud.centres + smooth_displacement(cloud.centres, centres - cloud.centres,
-                                                          PUSH_SMOOTHING)
+                                                          push_smoothing)
         line = CentreLine(follow(line.points, cloud.centres, centres))
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
@@ -208,9 +211,9 @@ def follow(points: np.ndarray, before: np.ndarray, after: np.ndarray, k: int = 6
     return points + shift
 
 
-def _part(body: Body, muscle: str, spacing: float) -> Part:
+def _part(body: Body, muscle: str, spacing: float, smooth_iterations: int = 10) -> Part:
     b = _build(body, muscle)
-    return Part(b.field, b.lo, b.hi, spacing=spacing,
+    return Part(b.field, b.lo, b.hi, spacing=spacing, smooth_iterations=smooth_iterations,
                 path=tuple(tuple(p) for p in b.line.resampled(PATH_POINTS)))
 
 
@@ -282,7 +285,7 @@ def _psoas_major(body: Body) -> Built:
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
     return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
-                  smooth_push=True)
+                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING)
 
 
 # ---------------------------------------------------------------- psoas minor
@@ -754,7 +757,7 @@ for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas
 @recipe("psoas_major", name="Psoas major", latin="Musculus psoas major", kind="muscle", segment="trunk",
         synonyms=("psoas", "iliopsoas"), fma=18060, triangles=7000)
 def psoas_major(body: Body) -> Part:
-    return _part(body, "psoas_major", 1.2)
+    return _part(body, "psoas_major", 1.2, smooth_iterations=PSOAS_SMOOTHING)
 
 
 @recipe("psoas_minor", name="Psoas minor", latin="Musculus psoas minor", kind="muscle", segment="trunk",
