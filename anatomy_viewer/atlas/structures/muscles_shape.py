@@ -119,12 +119,15 @@ class SphereCloud:
 
 
 def tube(line: CentreLine, half_width: np.ndarray, half_thickness: np.ndarray,
-         width_dir: Optional[np.ndarray] = None) -> SphereCloud:
+         width_dir: Optional[np.ndarray] = None, station_step: float = STATION_STEP) -> SphereCloud:
     """A tube or strap along a centre line. At each point the cross-section is
     a stadium: `half_width` along `width_dir` (projected square to the
     tangent), `half_thickness` across it (half_width >= half_thickness; equal
     for a round tube). half_width/half_thickness/width_dir are given per
-    point of `line.points`."""
+    point of `line.points`. Stations lie `station_step` local half
+    thicknesses apart along the line: the union of spheres is scalloped
+    between them by about station_step^2 / 8 of the half thickness (0.03 at
+    the default 0.5, 0.008 at 0.25: a thick belly wants the finer step)."""
     P, T = line.points, line.tangents()
     a = np.broadcast_to(np.asarray(half_width, float), (len(P),))
     b = np.broadcast_to(np.asarray(half_thickness, float), (len(P),))
@@ -139,7 +142,7 @@ def tube(line: CentreLine, half_width: np.ndarray, half_thickness: np.ndarray,
     while s < seg[-1]:
         stations.append(s)
         i = min(np.searchsorted(seg, s), len(P) - 1)
-        s += max(MIN_STEP, STATION_STEP * b[i])
+        s += max(MIN_STEP, station_step * b[i])
     stations.append(seg[-1])
     stations = np.asarray(stations)
     idx = lambda q: np.interp(stations, seg, q)
