@@ -252,3 +252,51 @@ def test_adductor_magnus_clear_of_adductor_brevis_and_gracilis(other):
     assert inside_mask(P, f"{other}_right").mean() < 0.03
     Q = interior_samples(f"{other}_right")
     assert inside_mask(Q, "adductor_magnus_right").mean() < 0.03
+
+
+# ---------------------------------------------------------------- smooth bellies, margins
+
+def _equivalent_radius(sid: str, zs: np.ndarray) -> np.ndarray:
+    """sqrt(area / pi) of a structure's horizontal cross-sections at heights zs."""
+    mesh = polydata_of(sid)
+    r = []
+    for z in zs:
+        s = mesh.slice(normal="z", origin=(0.0, 0.0, z)).strip()
+        area = 0.0
+        for i in range(s.n_cells):
+            p = np.asarray(s.get_cell(i).points)[:, :2]
+            area += 0.5 * (np.dot(p[:-1, 0], p[1:, 1]) - np.dot(p[1:, 0], p[:-1, 1]))
+        r.append(np.sqrt(abs(area) / np.pi))
+    return np.asarray(r)
+
+
+@pytest.mark.parametrize("base", ["semimembranosus", "semitendinosus", "biceps_femoris"])
+def test_hamstring_bellies_have_no_rings(base):
+    """A belly is a smooth spindle: its cross-section changes gradually down
+    the thigh. Sections 1 mm apart over the middle 60% of the muscle's height
+    may differ from their 9 mm running mean by at most 0.22 mm of equivalent
+    radius (stacked rings round semimembranosus and semitendinosus, left by
+    pushing each sphere off the neighbours on its own, gave 0.28-0.31 mm)."""
+    from scipy.ndimage import uniform_filter1d
+
+    sid = f"{base}_right"
+    manifest_with(sid)
+    lo, hi = polydata_of(sid).bounds[4:6]
+    zs = np.arange(hi - 0.2 * (hi - lo), lo + 0.2 * (hi - lo), -1.0)
+    r = _equivalent_radius(sid, zs)
+    ripple = np.abs(r - uniform_filter1d(r, 9, mode="nearest"))[9:-9]
+    worst = int(np.argmax(ripple)) + 9
+    assert ripple.max() < 0.22, f"{base}: a ring of {ripple.max():.2f} mm at z = {zs[worst]:.0f}"
+
+
+@pytest.mark.parametrize("base", MUSCLES)
+def test_margin_to_the_overlap_limit(base):
+    """The posterior thigh muscles are pushed off each other, not cut: at most
+    3% of one lies inside another (a margin under the 5% limit above;
+    biceps femoris in adductor magnus had reached 4.9%)."""
+    others = [m for m in MUSCLES if m != base]
+    manifest_with(f"{base}_right", *(f"{m}_right" for m in others))
+    P = interior_samples(f"{base}_right")
+    for other in others:
+        share = inside_mask(P, f"{other}_right").mean()
+        assert share < 0.03, f"{100 * share:.1f}% of {base} lies inside {other}"

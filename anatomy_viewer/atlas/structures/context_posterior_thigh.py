@@ -29,7 +29,10 @@ semitendinosus, biceps femoris. Adductor magnus may reach the back of the
 femur through the vasti and adductors longus and brevis along its insertion
 line. Gluteus maximus is the layer above: its lower border covers the
 origins on the ischial tuberosity, which are pushed off it (not cut: cutting
-left slivers). Each muscle is sized to its Handsfield 2014 volume.
+left slivers). A hamstring's push-off is averaged over some 30 mm along its
+belly and a few mm across it (`conformed`), and its bellies are sampled
+densely along the line, so it slides off a neighbour without rings. Each
+muscle is sized to its Handsfield 2014 volume.
 
 For other recipes (trigger-point maps, needle paths):
 
@@ -51,9 +54,10 @@ from ..recipes import Part, recipe
 from . import limb_femur as lf
 from . import limb_leg as ll
 from . import pelvis_geometry as pg
-from .context_muscles import Built, built, central_fibre, context_part, context_shape, sized, table_readers
+from .context_muscles import GAP, Built, built, central_fibre, context_part, context_shape, sized, table_readers
 from .muscles_bones import BoneUnion, bone_obstacle
-from .muscles_shape import CentreLine, SphereCloud, loft, polyline_param, ramp, sheet, tube
+from .muscles_shape import (CentreLine, SphereCloud, loft, neighbourhood_mean, polyline_param, push_clear, ramp,
+                            sheet, tube)
 
 num, vec = table_readers("context_posterior_thigh")
 
@@ -63,6 +67,10 @@ INSERTION_CORRIDOR = 14.0    # mm round the adductor magnus insertion where the 
 SNAP_ITERATIONS = 8
 SPACING = 1.2                # mm, meshing grid
 FIRST_HALF_THICKNESS = 13.0  # mm, a belly's first guess; the volume fit sets its size
+BELLY_STATION_STEP = 0.25    # stations along a belly, in local half thicknesses (no rings between them)
+ROPE_STATION_STEP = 0.5      # adductor magnus's hamstring part (inside the sheet's border, no rings show)
+PUSH_RADIUS = 12.0           # mm, neighbourhood over which a hamstring's push-off is averaged ...
+ALONG_WEIGHT = 0.4           # ... with distances along the line counted at this weight (30 mm along the belly)
 
 BONES = ("hip_bone", "femur", "tibia", "fibula")
 SOFT = ("sciatic_nerve", "femoral_artery", "femoral_vein", "adductor_longus", "vastus_lateralis",
@@ -215,23 +223,46 @@ def target_volume(body: Body, muscle: str) -> float:
 
 
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
-           power: float = 2.0) -> Built:
+           power: float = 2.0, obstacles: Optional[tuple[sdf.Field, sdf.Field]] = None) -> Built:
     """Fit the scale of `shape(s)` to the muscle's volume, its spheres pushed
-    off its neighbours and the field cut clear of the neighbouring meshes."""
-    push, cut = _obstacles(body, muscle)
+    off its neighbours and the field cut clear of the neighbouring meshes
+    (`obstacles`: the pair _obstacles gives, when the caller has it already)."""
+    push, cut = _obstacles(body, muscle) if obstacles is None else obstacles
     return sized(body, muscle, shape, power, medial=True, obstacle=push, cut=cut,
                  target=target_volume(body, muscle))
 
 
+def conformed(cloud: SphereCloud, line: CentreLine, width_dir: np.ndarray, push: sdf.Field) -> SphereCloud:
+    """A hamstring's spheres pushed clear of what it is pushed off
+    (push_clear), each sphere's displacement then averaged over its
+    neighbours in the tube's own coordinates: arc length along the line,
+    weighted by ALONG_WEIGHT, and offset across the width (PUSH_RADIUS mm,
+    twice). The belly slides off a neighbour over several centimetres of its
+    length but still flattens where it is pressed on one side. Averaging over
+    a few mm in space (context_muscles.smooth_push) left the stations of a
+    thick belly displaced by different amounts: rings round the belly."""
+    from scipy.spatial import cKDTree
+
+    d = push_clear(cloud.centres, cloud.radii, push, GAP) - cloud.centres
+    if not np.any(d):
+        return cloud
+    arc = line.t * line.length
+    nearest = cKDTree(line.points).query(cloud.centres)[1]
+    across = np.einsum("ij,j->i", cloud.centres - line.points[nearest], width_dir)
+    Q = np.column_stack([arc[nearest] * ALONG_WEIGHT, across])
+    d = neighbourhood_mean(Q, d, PUSH_RADIUS, iterations=2)
+    return SphereCloud(cloud.centres + d, cloud.radii)
+
+
 def _fusiform(line: CentreLine, knots, profile, tendon: tuple, peak_half: float, aspect: float,
-              s: float, width_dir: np.ndarray) -> SphereCloud:
+              s: float, width_dir: np.ndarray, step: float = BELLY_STATION_STEP) -> SphereCloud:
     """A tube along `line`: half thickness the larger of the tendon's radius
     (tendon = (knots, radii) along t) and s * peak * profile(t), `aspect`
     times as wide along `width_dir` where the belly is thicker than the tendon."""
     floor = ramp(line.t, *tendon)
     b = np.maximum(floor, s * peak_half * ramp(line.t, knots, profile))
     a = np.maximum(b, floor + (b - floor) * aspect)
-    return tube(line, a, b, np.tile(width_dir, (len(line.points), 1)))
+    return tube(line, a, b, np.tile(width_dir, (len(line.points), 1)), station_step=step)
 
 
 # ---------------------------------------------------------------- adductor magnus
@@ -274,7 +305,7 @@ def _adductor_magnus(body: Body) -> Built:
         plate = sheet(surface, thickness, size_u, size_v, min_half_thickness=max(2.0, 0.3 * half))
         rope = _fusiform(band, [0.0, 0.1, 0.4, tendon_t - 0.12, tendon_t, 1.0],
                          [0.5, 0.8, 0.9, 0.6, 0.0, 0.0], ([0.0, 1.0], [tendon_half, tendon_half]), half, rope_aspect,
-                         1.0, g.lateral)
+                         1.0, g.lateral, step=ROPE_STATION_STEP)
         return plate + rope, central_fibre(surface)
 
     return _sized(body, "adductor_magnus", shape, power=1.5)
@@ -297,6 +328,8 @@ def _semimembranosus(body: Body) -> Built:
     aspect = num(body, "hamstring_belly_aspect")
     W = np.tile(_knee_width_dir(body), (len(line.points), 1))
 
+    obstacles = _obstacles(body, "semimembranosus")
+
     def shape(s):
         peak = FIRST_HALF_THICKNESS * s
         tt = line.t
@@ -305,9 +338,9 @@ def _semimembranosus(body: Body) -> Built:
                                                        [0.0, 0.0, 0.6, 1.0, 0.75, 0.3, 0.3]))
         b = np.maximum(b, 0.6 * tendon_half)
         a = np.maximum(b * aspect, ramp(tt, [0.0, 0.05, 0.4, 0.9, 1.0], [0.7, 1.0, 1.0, 0.6, 0.6]) * flat_half_width)
-        return tube(line, a, b, W), line
+        return conformed(tube(line, a, b, W, station_step=BELLY_STATION_STEP), line, W[0], obstacles[0]), line
 
-    return _sized(body, "semimembranosus", shape)
+    return _sized(body, "semimembranosus", shape, obstacles=obstacles)
 
 
 @context_shape("semitendinosus", BONES + SOFT + COVER, ("adductor_magnus", "semimembranosus"))
@@ -325,10 +358,13 @@ def _semitendinosus(body: Body) -> Built:
 
     tendon = ([0.0, 0.06, 0.12, 1.0], [d_prox / 2.0, d_prox / 2.0, d_knee / 2.0, d_knee / 2.0])
 
-    def shape(s):
-        return _fusiform(line, knots, prof, tendon, FIRST_HALF_THICKNESS, aspect, s, W), line
+    obstacles = _obstacles(body, "semitendinosus")
 
-    return _sized(body, "semitendinosus", shape)
+    def shape(s):
+        cloud = _fusiform(line, knots, prof, tendon, FIRST_HALF_THICKNESS, aspect, s, W)
+        return conformed(cloud, line, W, obstacles[0]), line
+
+    return _sized(body, "semitendinosus", shape, obstacles=obstacles)
 
 
 @context_shape("biceps_femoris", BONES + SOFT + COVER, ("adductor_magnus", "semimembranosus", "semitendinosus"))
@@ -350,6 +386,8 @@ def _biceps_femoris(body: Body) -> Built:
     lh_vol, sh_vol = vec(body, "fraction_biceps_femoris")
     sh_peak = FIRST_HALF_THICKNESS * np.sqrt(sh_vol / lh_vol * long_line.length / short_line.length)
 
+    obstacles = _obstacles(body, "biceps_femoris")
+
     def shape(s):
         lh = _fusiform(long_line, [0.0, 0.06, 0.25, 0.5, 0.75, 0.88, 0.95, 1.0],
                        [0.0, 0.35, 0.85, 1.0, 0.75, 0.35, 0.0, 0.0],
@@ -357,9 +395,9 @@ def _biceps_femoris(body: Body) -> Built:
                        FIRST_HALF_THICKNESS, aspect, s, W)
         sh = _fusiform(short_line, [0.0, 0.15, 0.5, 0.8, 1.0], [0.45, 0.8, 1.0, 0.55, 0.0],
                        ([0.0, 1.0], [d_ins / 2.0, d_ins / 2.0]), sh_peak, aspect, s, W)
-        return lh + sh, long_line
+        return conformed(lh, long_line, W, obstacles[0]) + conformed(sh, short_line, W, obstacles[0]), long_line
 
-    return _sized(body, "biceps_femoris", shape)
+    return _sized(body, "biceps_femoris", shape, obstacles=obstacles)
 
 
 # ---------------------------------------------------------------- recipes
