@@ -133,11 +133,18 @@ def mesh_field(field: Field, lo, hi, spacing: float, target_triangles: int,
         raise ValueError("the field has no inside within its bounds")
     mesh = extract(vol, origin, spacing)
     mesh = largest_component(mesh)
-    mesh = smooth(mesh, smooth_iterations)
-    return orient_outward(decimate_closed(mesh, target_triangles))
+    out = decimate_closed(smooth(mesh, smooth_iterations), target_triangles)
+    # a pinch that every decimation retry keeps: smooth the mesh a little more
+    # (the thin part rounds off) and decimate again; meshes that were fine are unchanged
+    for extra in range(1, SMOOTHING_RETRIES + 1):
+        if not check(orient_outward(out)):
+            break
+        out = decimate_closed(smooth(mesh, smooth_iterations + 2 * extra), target_triangles)
+    return orient_outward(out)
 
 
 DECIMATION_RETRIES = 4  # extra attempts, each keeping 8% more triangles
+SMOOTHING_RETRIES = 2   # then up to this many attempts, each with 2 more smoothing iterations
 
 
 def decimate_closed(mesh: Mesh, target_triangles: int) -> Mesh:

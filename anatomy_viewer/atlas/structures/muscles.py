@@ -41,6 +41,8 @@ NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
 PUSH_SMOOTHING = 10.0  # mm, radius over which bone push-off displacements are averaged
 PSOAS_PUSH_SMOOTHING = 25.0  # mm, psoas's: about a vertebral level, so that each transverse process does not print a ridge
+ILIACUS_BESIDE_PSOAS = 1.4  # centre of iliacus's part lateral of psoas's over the head, in quarters of the width
+PSOAS_MINOR_TENDON_RUN = 15.0  # mm above its insertion where psoas minor's tendon leaves psoas major's surface
 PSOAS_SMOOTHING = 30  # Taubin iterations of psoas's mesh (10 elsewhere): its long belly shows the faintest ripple
 PATH_POINTS = 32       # points stored as the manifest path
 SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
@@ -256,6 +258,12 @@ def _psoas_controls(body: Body, half_width: Callable[[str], float]) -> tuple[np.
 PSOAS_PROFILE = {"t12": 0.30, "l1": 0.55, "l2": 0.75, "l3": 0.92, "l4": 1.0, "l5": 0.95,
                  "psoas_brim_from_hjc": 0.72, "psoas_groove_from_hjc": 0.42,
                  "iliopsoas_front_of_head_from_hjc": 0.0, "iliopsoas_below_neck_from_hjc": 0.0, "lt": 0.0}
+# from the brim down the section is set by the iliopsoas's size in front of the
+# femoral head (table), not by the volume: (half width, half depth) of psoas's
+# part as multiples of (a quarter of that width, half that thickness); iliacus
+# makes the lateral half (modelling shape of the taper to the tendon)
+PSOAS_LOWER = {"psoas_brim_from_hjc": (1.3, 2.7), "psoas_groove_from_hjc": (1.2, 1.2),
+               "iliopsoas_front_of_head_from_hjc": (1.0, 1.0), "iliopsoas_below_neck_from_hjc": (0.6, 0.7)}
 
 
 def _psoas_major(body: Body) -> Built:
@@ -273,13 +281,17 @@ def _psoas_major(body: Body) -> Built:
     line = CentreLine.through(controls)
     kt = _knot_t(controls)
     rel = np.array([PSOAS_PROFILE[n] for n in names])
-    ml = np.maximum(r_tendon, ramp(line.t, kt, rel * ml_peak))
+    quarter_w, half_t = iliopsoas_over_head_halves(body)
+    lower = np.array([n in PSOAS_LOWER for n in names])
+    ml_lower = np.array([PSOAS_LOWER[n][0] * quarter_w if n in PSOAS_LOWER else 0.0 for n in names])
+    ap_lower = np.array([PSOAS_LOWER[n][1] * half_t if n in PSOAS_LOWER else 0.0 for n in names])
+    ml = np.maximum(r_tendon, ramp(line.t, kt, np.where(lower, ml_lower, rel * ml_peak)))
     # the wide axis of the stadium section: AP where the belly is deeper than wide
     ap_dir = np.tile([0.0, 1.0, 0.0], (len(line.points), 1))
     ml_dir = np.tile([1.0, 0.0, 0.0], (len(line.points), 1))
 
     def shape(s):
-        ap = np.maximum(r_tendon, ramp(line.t, kt, rel * s * thick / 2.0))
+        ap = np.maximum(r_tendon, ramp(line.t, kt, np.where(lower, ap_lower, rel * s * thick / 2.0)))
         deep = ap >= ml
         W = np.where(deep[:, None], ap_dir, ml_dir)
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
@@ -301,7 +313,9 @@ def _psoas_minor(body: Body) -> Built:
     top = body.discs["t12_l1"].centre
     m = major.line
     start = int(np.argmin(np.abs(m.points[:, 2] - top[2])))
-    stop = int(np.argmin(np.linalg.norm(m.points - (body.hjc + t.vec("muscles.psoas_brim_from_hjc")), axis=1)))
+    # down to just above the insertion: below the brim the major's iliopsoas part
+    # is broad, and the minor's tendon lies on it, not through it
+    stop = int(np.argmax(m.points[:, 2] < insertion[2] + PSOAS_MINOR_TENDON_RUN))
     seg = m.points[start:stop:8]
     probe = sdf.unit(np.tile([-0.45, 1.0, 0.0], (len(seg), 1)))
     # distance from the major's centre line to its surface along the probe
@@ -331,11 +345,30 @@ def _psoas_minor(body: Body) -> Built:
 
 # ---------------------------------------------------------------- iliacus
 
+def iliopsoas_over_head_halves(body: Body) -> tuple[float, float]:
+    """A quarter of the iliopsoas's width and half its thickness in front of
+    the femoral head (mm): psoas's and iliacus's parts there are each about
+    half the width."""
+    width, thickness = body.t.vec("muscles.iliopsoas_over_head_size")
+    return width / 4.0, thickness / 2.0
+
+
+def iliopsoas_front_of_head(body: Body) -> np.ndarray:
+    """The middle of the iliopsoas where it crosses in front of the femoral
+    head, halfway between psoas's part and iliacus's (right side): the
+    iliopsoas bursa lies behind it."""
+    quarter_w = iliopsoas_over_head_halves(body)[0]
+    return body.hjc + body.t.vec("muscles.iliopsoas_front_of_head_from_hjc") + [
+        0.5 * ILIACUS_BESIDE_PSOAS * quarter_w, 0.0, 0.0]
+
+
 def _iliopsoas_tendon_line(body: Body, start: np.ndarray) -> np.ndarray:
-    """Control points from `start` down the common iliopsoas tendon route."""
+    """Control points from `start` down iliacus's part of the iliopsoas,
+    lateral to psoas's part over the femoral head, to the lesser trochanter."""
     t, a = body.t, attachments(body)
-    return np.vstack([start, body.hjc + t.vec("muscles.iliopsoas_front_of_head_from_hjc") + [6.0, 0, 0],
-                      body.hjc + t.vec("muscles.iliopsoas_below_neck_from_hjc") + [5.0, 0, 0],
+    beside = ILIACUS_BESIDE_PSOAS * iliopsoas_over_head_halves(body)[0]
+    return np.vstack([start, body.hjc + t.vec("muscles.iliopsoas_front_of_head_from_hjc") + [beside, 0, 0],
+                      body.hjc + t.vec("muscles.iliopsoas_below_neck_from_hjc") + [0.6 * beside, 0, 0],
                       a.lesser_trochanter + [0.0, 4.0, -4.0]])
 
 
@@ -376,13 +409,14 @@ def _iliacus(body: Body) -> Built:
     ins = tendon + np.outer(uu - 0.5, [-6.0, -12.0, -4.0])
     tendon_pts = _iliopsoas_tendon_line(body, tendon)
     tline = CentreLine.through(tendon_pts)
+    band_t = _knot_t(tendon_pts)
     fossa_v = np.linspace(0.0, 1.0, FOSSA_ROWS)            # 0 at the crest, 1 at the brim, along the fossa
     fossa_end = 0.7                                          # fraction of each fibre spent on the fossa
 
     def half_thickness(u, w, half):
         """w: 0 at the crest ... fossa_end at the brim ... 1 at the tendon."""
         edge = 0.4 + 0.6 * np.sin(np.pi * u) ** 0.7
-        along = ramp(w, [0.0, fossa_end * (1.0 - origin_part), fossa_end, 0.85, 1.0], [0.35, 0.8, 1.0, 0.8, 0.0])
+        along = ramp(w, [0.0, fossa_end * (1.0 - origin_part), fossa_end, 0.85, 1.0], [0.35, 0.8, 1.0, 0.8, 0.5])
         return np.maximum(r_tendon * 0.8, half * edge * along)
 
     def shape(s):
@@ -407,7 +441,10 @@ def _iliacus(body: Body) -> Built:
         length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
         fan = sheet(surface, lambda u, v: half_thickness(u, v, half), width, length,
                     min_half_thickness=r_tendon * 0.8)
-        ten = tube(tline, r_tendon * 1.4, r_tendon * 1.1)
+        # the fleshy lower part, lateral to psoas's, thinning to the tendon on the trochanter
+        quarter_w, half_t = iliopsoas_over_head_halves(body)
+        ten = tube(tline, ramp(tline.t, band_t, [quarter_w, quarter_w, 0.6 * quarter_w, r_tendon]),
+                   ramp(tline.t, band_t, [half_t, half_t, 0.7 * half_t, r_tendon]))
         mid = F[FOSSA_FIBRES // 2]
         central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
         return fan + ten, central

@@ -284,7 +284,11 @@ def sciatic_nerve(body: Body) -> Part:
 @recipe("iliopsoas_bursa", name="Iliopsoas bursa", latin="Bursa iliopectinea", kind="bursa",
         segment="pelvis", synonyms=("Iliopectineal bursa", "Psoas bursa"), fma=25058, triangles=1500)
 def iliopsoas_bursa(body: Body) -> Part:
+    from .muscles import iliopsoas_front_of_head
+
     c = body.t.vec("neurovascular.iliopsoas_bursa_centre") * ref_model_scale(body)
+    # side to side under the middle of the iliopsoas, whose shape places it
+    c[0] = iliopsoas_front_of_head(body)[0]
     length, width, thick = body.t.vec("neurovascular.iliopsoas_bursa_size")
     # flat face forwards (on the capsule), long axis down along the tendon
     R = np.column_stack([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])
