@@ -32,7 +32,9 @@ origins on the ischial tuberosity, which are pushed off it (not cut: cutting
 left slivers). A hamstring's push-off is averaged over some 30 mm along its
 belly and a few mm across it (`conformed`), and its bellies are sampled
 densely along the line, so it slides off a neighbour without rings. Each
-muscle is sized to its Handsfield 2014 volume.
+muscle is sized to its Handsfield 2014 volume. Adductor magnus, cut clear of
+many neighbours, is opened before meshing (`without_fins`): nothing thinner
+than 5 mm is left along its edges.
 
 For other recipes (trigger-point maps, needle paths):
 
@@ -54,7 +56,8 @@ from ..recipes import Part, recipe
 from . import limb_femur as lf
 from . import limb_leg as ll
 from . import pelvis_geometry as pg
-from .context_muscles import GAP, Built, built, central_fibre, context_part, context_shape, sized, table_readers
+from .context_muscles import (GAP, PATH_POINTS, SMOOTH_ITERATIONS, Built, built, central_fibre, context_part,
+                              context_shape, sized, table_readers)
 from .muscles_bones import BoneUnion, bone_obstacle
 from .muscles_shape import (CentreLine, SphereCloud, loft, neighbourhood_mean, polyline_param, push_clear, ramp,
                             sheet, tube)
@@ -69,6 +72,8 @@ SPACING = 1.2                # mm, meshing grid
 FIRST_HALF_THICKNESS = 13.0  # mm, a belly's first guess; the volume fit sets its size
 BELLY_STATION_STEP = 0.25    # stations along a belly, in local half thicknesses (no rings between them)
 ROPE_STATION_STEP = 0.5      # adductor magnus's hamstring part (inside the sheet's border, no rings show)
+MIN_HALF_THICKNESS = 2.5     # mm: adductor magnus keeps nothing thinner than twice this (slivers left by cuts)
+FIN_SLACK = 0.6              # mm the opened shape may lie inside the field before it cuts (grid noise)
 PUSH_RADIUS = 12.0           # mm, neighbourhood over which a hamstring's push-off is averaged ...
 ALONG_WEIGHT = 0.4           # ... with distances along the line counted at this weight (30 mm along the belly)
 
@@ -400,12 +405,47 @@ def _biceps_femoris(body: Body) -> Built:
     return _sized(body, "biceps_femoris", shape, obstacles=obstacles)
 
 
+# ---------------------------------------------------------------- full thickness
+
+def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HALF_THICKNESS) -> sdf.Field:
+    """`field` sampled on the meshing grid over [lo, hi] and opened by a ball
+    of radius `half` (eroded, then dilated back): whatever is thinner than
+    2 * half, the slivers and fins that cutting a sheet clear of its
+    neighbours leaves along its edges (and that decimation pinched into
+    holes), is removed. The opened shape (a distance transform of the eroded
+    inside, lightly blurred) only cuts where it lies more than FIN_SLACK mm
+    inside the field, so everywhere else the field's own surface stays. The
+    result interpolates the grid, which the mesher samples again at the same
+    nodes: the field is evaluated once."""
+    from scipy.ndimage import distance_transform_edt, gaussian_filter, map_coordinates
+
+    from ..meshing import sample_grid
+
+    vol, origin = sample_grid(field, lo, hi, spacing)
+    opened = distance_transform_edt(vol >= -half) * spacing - half
+    vol = np.maximum(vol, gaussian_filter(opened, 1.0) - FIN_SLACK).astype(np.float32)
+    top = origin + (np.array(vol.shape) - 1) * spacing
+
+    def f(P):
+        P = np.asarray(P, float)
+        out = np.empty(len(P))
+        inside = np.all((P >= origin) & (P <= top), axis=1)
+        if inside.any():
+            out[inside] = map_coordinates(vol, ((P[inside] - origin) / spacing).T, order=1, mode="nearest")
+        if (~inside).any():
+            out[~inside] = field(P[~inside])
+        return out
+    return f
+
+
 # ---------------------------------------------------------------- recipes
 
 @recipe("adductor_magnus", name="Adductor magnus", latin="Musculus adductor magnus", kind="muscle",
         segment="pelvis", synonyms=("great adductor",), fma=22443, triangles=4800, stage=3)
 def adductor_magnus(body: Body) -> Part:
-    return context_part(body, "adductor_magnus", SPACING)
+    b = built(body, "adductor_magnus")
+    return Part(without_fins(b.field, b.lo, b.hi, SPACING), b.lo, b.hi, spacing=SPACING,
+                path=tuple(tuple(p) for p in b.line.resampled(PATH_POINTS)), smooth_iterations=SMOOTH_ITERATIONS)
 
 
 @recipe("semimembranosus", name="Semimembranosus", latin="Musculus semimembranosus", kind="muscle",
