@@ -171,3 +171,43 @@ def test_outer_ilium_is_covered_from_the_side():
                        for q in (polydata_of(sid).ray_trace(start, end)[0] for sid in others)):
                 bare.append(hit.round())
     assert not bare, f"bare ilium seen from the side at {bare}"
+
+
+def test_gluteus_maximus_lower_border_runs_down_and_laterally():
+    """The lower border runs obliquely down and laterally from beside the
+    coccyx, across the lower part of the ischial tuberosity, to the gluteal
+    tuberosity (Standring); it is not a horizontal cut (the gluteal fold,
+    formed by skin and fat, crosses it). The lowest point of the muscle,
+    column by column from 20 to 130 mm from the midline, falls by at least
+    0.4 mm per mm laterally, and beside the coccyx it lies within 55 mm below
+    the coccyx's tip (as first built: 0.32 mm per mm, 64 mm below)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacrum import coccyx_axis
+
+    manifest_with("gluteus_maximus_right")
+    p = np.asarray(polydata_of("gluteus_maximus_right").points)
+    xs = np.arange(20.0, 131.0, 10.0)
+    lowest = np.array([p[np.abs(p[:, 0] - x) < 5.0, 2].min() for x in xs])
+    slope = np.polyfit(xs, lowest, 1)[0]
+    assert slope <= -0.4, f"the lower border falls {-slope:.2f} mm per mm laterally"
+    tip = coccyx_axis(body())[-1]
+    medial = p[p[:, 0] < 20.0, 2].min()
+    assert medial >= tip[2] - 55.0, f"beside the coccyx the muscle reaches {tip[2] - medial:.0f} mm below its tip"
+
+
+def test_gluteus_maximus_reaches_the_tract_over_the_trochanter():
+    """Its upper part inserts into the iliotibial tract over and below the
+    greater trochanter: level with the trochanter's lateral landmark (within
+    10 mm), the muscle's anterior border reaches forward to within 10 mm
+    behind the landmark (as first built it ended 23 mm behind it), yet lies
+    no more than 14 mm further out than the femur there (a thin lamina on the
+    tract, not a slab standing out from the hip)."""
+    from anatomy_viewer.atlas.structures.muscles_attachments import attachments
+
+    manifest_with("gluteus_maximus_right", "femur_right")
+    gt = attachments(body()).greater_trochanter_lateral
+    p = np.asarray(polydata_of("gluteus_maximus_right").points)
+    level = p[np.abs(p[:, 2] - gt[2]) <= 10.0]
+    assert level[:, 1].max() >= gt[1] - 10.0, f"the anterior border ends {gt[1] - level[:, 1].max():.0f} mm behind the trochanter"
+    f = np.asarray(polydata_of("femur_right").points)
+    out = level[:, 0].max() - f[np.abs(f[:, 2] - gt[2]) <= 10.0, 0].max()
+    assert out <= 14.0, f"gluteus maximus lies {out:.0f} mm outside the femur at the trochanter"

@@ -294,3 +294,81 @@ def test_sartorius_ends_in_a_flat_tendon_at_the_pes_anserinus():
     # it has come forward of the belly's course behind the medial epicondyle
     behind = v[np.abs(v[:, 2] - body.knee_centre[2]) < 5.0][:, 1].mean()
     assert v[np.argmin(np.linalg.norm(v - pes, axis=1))][1] > behind + 10.0
+
+
+# ---------------------------------------------------------------- iliotibial tract
+
+def _tract_span(z: float) -> float:
+    """Straight-line width (mm) of the right iliotibial tract's horizontal
+    section at height z: the largest distance between two of its points."""
+    from scipy.spatial.distance import pdist
+
+    sl = _poly("iliotibial_tract_right").slice(normal="z", origin=(0.0, 0.0, z))
+    assert sl.n_points > 6, f"the tract has no section at z = {z:.0f}"
+    return float(pdist(np.asarray(sl.points)).max())
+
+
+def test_iliotibial_tract_lies_on_the_greater_trochanter():
+    """Over the lateral surface of the greater trochanter only the insertion of
+    gluteus medius and the trochanteric bursa lie between bone and tract (a
+    few mm): within 20 mm of the trochanter's lateral landmark's height, the
+    tract reaches at most 10 mm further out from the midline than the femur
+    (the tract as first built, a strap standing off the thigh, reached 18 mm
+    further out; this sets the skin's bitrochanteric breadth)."""
+    manifest_with("iliotibial_tract_right", "femur_right")
+    gz = M.attachments(Body()).greater_trochanter_lateral[2]
+
+    def widest(sid):
+        p = np.asarray(_poly(sid).points)
+        return p[np.abs(p[:, 2] - gz) <= 20.0, 0].max()
+    out = widest("iliotibial_tract_right") - widest("femur_right")
+    assert out <= 10.0, f"the tract lies {out:.0f} mm outside the greater trochanter"
+
+
+def test_iliotibial_tract_is_a_thin_layer_on_vastus_lateralis():
+    """In the thigh the tract is a thickening of the fascia lata lying on
+    vastus lateralis, following its convexity across the whole width (no
+    flat strap bridging the curve with a gap beneath its borders): nearly
+    every point of it between 30% and 70% of the femur's length lies within
+    5 mm of the muscle's surface, and it is a few mm thick."""
+    manifest_with("iliotibial_tract_right", "vastus_lateralis_right")
+    a = M.attachments(Body())
+    pts = np.asarray(_poly("iliotibial_tract_right").points)
+    z_hi, z_lo = a.shaft_centre(0.3)[2], a.shaft_centre(0.7)[2]
+    thigh = pts[(pts[:, 2] < z_hi) & (pts[:, 2] > z_lo)]
+    gap = np.abs(_signed_distance("vastus_lateralis_right", thigh))
+    assert np.percentile(gap, 90) < 5.0, f"a tenth of the tract lies {np.percentile(gap, 90):.1f} mm or more off the muscle"
+    for f in (0.35, 0.5, 0.65):
+        c = a.shaft_centre(f)
+        hits = np.sort(np.atleast_2d(_poly("iliotibial_tract_right").ray_trace([300.0, c[1], c[2]], c)[0])[:, 0])
+        assert len(hits) >= 2 and hits[-1] - hits[0] <= 5.0, f"the tract is not a thin layer at {f:.2f} of the femur"
+
+
+def test_iliotibial_tract_widest_over_the_trochanter_3_to_5_cm_in_the_thigh():
+    """Broad at its upper end, where it receives tensor fasciae latae in front
+    and gluteus maximus behind, widest over the greater trochanter, narrowing
+    to about 3-5 cm over the lateral thigh (muscles.toml itt_size and
+    itt_upper_widths); the strap as first built was 4-5 cm wide from top to
+    bottom."""
+    manifest_with("iliotibial_tract_right")
+    a = M.attachments(Body())
+    at_gt = _tract_span(a.greater_trochanter_lateral[2])
+    thigh = [_tract_span(a.shaft_centre(f)[2]) for f in (0.4, 0.5, 0.6)]
+    assert at_gt >= 70.0, f"the tract is {at_gt:.0f} mm wide over the trochanter"
+    assert all(30.0 <= w <= 55.0 for w in thigh), f"widths in the thigh {np.round(thigh)} mm"
+    assert at_gt > 1.4 * max(thigh)
+
+
+def test_iliotibial_tract_ends_on_gerdys_tubercle_rounded():
+    """It inserts on Gerdy's tubercle with a rounded, tapering end (the strap as
+    first built ended square: 10 mm wide 2 mm above its end, 25 mm 30 mm
+    above it): the lowest point within 5 mm of the landmark's height and the
+    tract nearest the tubercle within 5 mm of it; the end narrows smoothly."""
+    manifest_with("iliotibial_tract_right", "tibia_right")
+    g = M.attachments(Body()).gerdys_tubercle
+    pts = np.asarray(_poly("iliotibial_tract_right").points)
+    end = pts[:, 2].min()
+    assert abs(end - g[2]) < 5.0, f"the tract ends {end - g[2]:.0f} mm from the height of Gerdy's tubercle"
+    assert np.linalg.norm(pts - g, axis=1).min() < 5.0, "the tract does not reach Gerdy's tubercle"
+    near, mid, far = (_tract_span(end + d) for d in (2.0, 8.0, 30.0))
+    assert near < 0.6 * far and near < mid < far + 3.0, f"widths 2, 8, 30 mm above the end: {near:.0f}, {mid:.0f}, {far:.0f}"

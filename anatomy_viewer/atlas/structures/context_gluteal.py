@@ -1,7 +1,11 @@
 """The buttock: gluteus medius (a fan from the outer lip of the iliac crest to
 the greater trochanter) and gluteus maximus (a thick quadrilateral sheet from
 the crest, PSIS, dorsal sacrum and coccyx to the iliotibial tract and the
-gluteal tuberosity), laid over the short lateral rotators."""
+gluteal tuberosity), laid over the short lateral rotators. The lower border
+of gluteus maximus runs straight down and laterally from beside the coccyx
+across the lower ischial tuberosity to the gluteal tuberosity
+(lower_border_origin); its anterior border crosses the greater trochanter
+into the tract, which is built later (stage 2) on gluteus medius."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +19,7 @@ from . import pelvis_geometry as pg
 from .context_muscles import (DRAPE_REACH, DRAPE_SPACING, DRAPE_START, FEMUR, HUG, OBSTACLES, OBSTACLE_MARGIN,
                               PELVIS, Built, boxed, built, central_fibre, context_part,
                               context_shape, drape, obstacle_field, sampled_in_box, sized, table_readers)
+from .muscles_attachments import attachments
 from .muscles_shape import SphereCloud, loft, polyline_param, ramp, sheet, union_fields
 
 num, vec = table_readers("context_gluteal")
@@ -56,7 +61,7 @@ LATTICE = 2.5           # mm between sphere centres across the sheet of gluteus 
 DRAPE_SMOOTHING = 18.0  # mm, width of the Gaussian smoothing the drape of gluteus maximus
 DRAPE_CLOSING = 50.0    # mm, hollows narrower than this under gluteus maximus are bridged
 MEDIAL_DRAPE_BLEND = 15.0  # mm over which the drape turns from radial to straight forward, medial of the PSIS
-ORIGIN_PINNED = 0.08    # fraction of the fibre length over which the origin keeps its unsmoothed drape
+ORIGIN_PINNED = 0.12    # fraction of the fibre length over which the origin keeps its unsmoothed drape
 
 
 def size_v(origin_pts: np.ndarray, ins_pts: np.ndarray) -> float:
@@ -67,14 +72,35 @@ def size_v(origin_pts: np.ndarray, ins_pts: np.ndarray) -> float:
 def maximus_thickness_profile(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Relative thickness of gluteus maximus over its sheet: u runs along the
     origin from the iliac crest (0) to the lower border (1), v along the
-    fibres from origin (0) to insertion (1). The muscle is thinnest at its
-    upper border and its attachments; its bulk lies in the lower middle of
-    the buttock, below piriformis, where the lower fibres gather towards the
-    gluteal tuberosity and the tract (modelling choice shaped on textbook
+    fibres from origin (0) to insertion (1). A thick quadrilateral sheet
+    whose bulk lies in its lower middle, below piriformis (over piriformis it
+    is about 2.5 cm thick), thinner towards its upper border and thin at its
+    attachments: it inserts by a thin lamina into the iliotibial tract over
+    and below the trochanter (modelling choice shaped on textbook
     cross-sections; the absolute size comes from the volume)."""
-    across = ramp(u, [0.0, 0.25, 0.5, 0.7, 0.9, 1.0], [0.4, 0.55, 0.9, 1.0, 1.0, 0.55])
-    along = ramp(v, [0.0, 0.12, 0.4, 0.75, 1.0], [0.45, 0.9, 1.0, 0.85, 0.3])
+    across = ramp(u, [0.0, 0.25, 0.5, 0.7, 0.9, 1.0], [0.4, 0.5, 0.55, 1.0, 1.0, 0.6])
+    along = ramp(v, [0.0, 0.12, 0.4, 0.7, 0.9, 1.0], [0.45, 0.9, 1.0, 0.75, 0.35, 0.2])
     return across * along
+
+
+def lower_border_origin(body: Body, insertion_end: np.ndarray) -> np.ndarray:
+    """The medial end of gluteus maximus's lower border (right side), on the
+    sacrotuberous ligament beside the tip of the coccyx. The lower border is a
+    straight line running down and laterally from here across the lower part of
+    the ischial tuberosity (gluteus_maximus_lower_border_below_tuberosity below
+    the tuberosity landmark) to `insertion_end`, the lower end of the gluteal
+    tuberosity; this point is that line carried medially to the x of the side
+    of the coccyx."""
+    from .pelvis_sacrum import coccyx_axis
+
+    tip = coccyx_axis(body)[-1]
+    tub = pg.ischial_tuberosity(body)
+    crossing = tub + [0.0, 0.0, -num(body, "gluteus_maximus_lower_border_below_tuberosity")]
+    x = tip[0] + num(body, "gluteus_maximus_origin_beside_coccyx")
+    along = (x - insertion_end[0]) / (crossing[0] - insertion_end[0])
+    p = insertion_end + along * (crossing - insertion_end)
+    p[1] = 0.5 * (tip[1] + tub[1])   # on the ligament, between the coccyx and the tuberosity
+    return p
 
 
 def rotator_bed(body: Body) -> sdf.Field:
@@ -107,23 +133,20 @@ def _gluteus_maximus(body: Body) -> Built:
     s0, s1 = vec(body, "gluteus_maximus_sacral_origin")
     crest = ca.crest_outer_lip(body, num(body, "gluteus_maximus_origin_along_crest"), 0.92, 4)
     coccyx = coccyx_axis(body)
-    cx = coccyx[len(coccyx) // 2] + [8.0, -6.0, 0.0]
-    tub = pg.ischial_tuberosity(body)
-    low = num(body, "gluteus_maximus_lower_border_below_tuberosity")
-    # the lower border crosses below the tuberosity (covering it in standing)
-    lowest = np.array([0.5 * (cx[0] + tub[0]), tub[1], tub[2] - low])
-    # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
-    # side of the coccyx, then along the sacrotuberous ligament towards the tuberosity
-    origin_pts = np.vstack([crest, body.psis + [0.0, 0.0, -num(body, "gluteus_maximus_origin_below_psis")],
-                            ca.dorsal_sacrum_lateral(body, s0, 0.8),
-                            ca.dorsal_sacrum_lateral(body, 0.5 * (s0 + s1), 0.8),
-                            ca.dorsal_sacrum_lateral(body, s1, 0.8), cx, lowest])
+    cx = coccyx[len(coccyx) // 2] + [num(body, "gluteus_maximus_origin_beside_coccyx"), -6.0, 0.0]
     gt = ca.greater_trochanter_tip(body)
     itt = gt + vec(body, "gluteus_maximus_itt_from_gt").reshape(-1, 3)
     g = lf.femur_geometry(body)
     tuberosity = lf.gluteal_tuberosity(body)
     half_len = num(body, "gluteus_maximus_tuberosity_length") / 2.0
     ins_pts = np.vstack([itt, tuberosity + g.up * half_len, tuberosity - g.up * half_len])
+    lowest = lower_border_origin(body, ins_pts[-1])
+    # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
+    # side of the coccyx, then on the sacrotuberous ligament beside the coccyx's tip
+    origin_pts = np.vstack([crest, body.psis + [0.0, 0.0, -num(body, "gluteus_maximus_origin_below_psis")],
+                            ca.dorsal_sacrum_lateral(body, s0, 0.8),
+                            ca.dorsal_sacrum_lateral(body, 0.5 * (s0 + s1), 0.8),
+                            ca.dorsal_sacrum_lateral(body, s1, 0.8), cx, lowest])
     origin = polyline_param(origin_pts)
     insertion = polyline_param(ins_pts)
     surface = loft(origin, insertion)
@@ -172,17 +195,29 @@ def _gluteus_maximus(body: Body) -> Built:
         # sheet that bridges hollows as the real muscle does; filling only
         # moves the sheet outward, and what the smoothing pushes into the
         # structures beneath is cut away
-        height = np.einsum("ij,ij->i", laid - centres, outward).reshape(nu, nv)
+        # (measured as the level of each sphere along its outward direction, so
+        # that a kink of the lofted sheet, such as where the origin turns from
+        # the PSIS forward onto the sacrum, is smoothed with it and does not
+        # run along the fibres as a fold)
+        height = np.einsum("ij,ij->i", laid - centres, outward)
+        base = np.einsum("ij,ij->i", centres - np.r_[axis, 0.0], outward)
+        level = (base + height).reshape(nu, nv)
         per_mm = np.array([(nu - 1) / size_u, (nv - 1) / size_v(origin_pts, ins_pts)])
-        closed = grey_closing(height, size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)),
+        closed = grey_closing(level, size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)),
                               mode="nearest")
-        smooth = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel()
+        smooth = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - base
         # the origin keeps its own drape, so it stays on the bone it arises from
         pinned = ramp(v, [0.0, ORIGIN_PINNED], [1.0, 0.0])
-        disp = outward * (pinned * height.ravel() + (1.0 - pinned) * smooth)[:, None]
+        disp = outward * (pinned * height + (1.0 - pinned) * smooth)[:, None]
         return SphereCloud(centres + disp, radii), central_fibre(surface)
 
-    return sized(body, "gluteus_maximus", shape, medial=True, obstacle=beneath)
+    # over the greater trochanter the muscle ends in a thin lamina on the
+    # iliotibial tract: nothing of it lies more than
+    # gluteus_maximus_lateral_of_trochanter outside the trochanter's lateral
+    # surface (a vertical plane that only the insertion reaches)
+    limit = attachments(body).greater_trochanter_lateral[0] + num(body, "gluteus_maximus_lateral_of_trochanter")
+    cut = union_fields([beneath, lambda P: limit - P[:, 0]])
+    return sized(body, "gluteus_maximus", shape, medial=True, obstacle=beneath, cut=cut)
 
 
 @recipe("gluteus_maximus", name="Gluteus maximus", latin="Musculus gluteus maximus", kind="muscle",

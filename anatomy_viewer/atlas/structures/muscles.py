@@ -36,6 +36,9 @@ from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
 MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
+VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
+FEMORAL_TRIANGLE = ("femoral_nerve", "femoral_artery", "femoral_vein")
+PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
@@ -138,16 +141,20 @@ def _build(body: Body, muscle: str) -> Built:
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
            bones, power: float = 2.0, start: float = 1.0,
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
-           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING) -> Built:
+           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING,
+           cut_clear_of: tuple[str, ...] = ()) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
-    cut clear of the neighbouring muscles in `avoid` ((muscle id, optional
+    cut clear of the nerves and vessels in `cut_clear_of` (their committed
+    meshes: they lie in grooves on the muscle, not through it) and of the
+    neighbouring muscles in `avoid` ((muscle id, optional
     relief(P) >= 0 added to the neighbour's distance, which lets the two
     meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
     so a bumpy bone does not print its bumps through the muscle (the smooth
     cut then keeps it clear)."""
     obstacle = bone_obstacle(body, bones)
+    vessels = bone_obstacle(body, cut_clear_of) if cut_clear_of else None
     first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
     neighbours = [_neighbour_field(body, other, relief, first_lo, first_hi) for other, relief in avoid]
 
@@ -161,6 +168,7 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
         f = clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND)
+        f = clear_of(f, vessels, VESSEL_GAP, MUSCLE_BLEND)
         for n in neighbours:
             f = clear_of(f, n, MUSCLE_GAP, MUSCLE_BLEND)
         return f, lo, hi, line
@@ -297,7 +305,8 @@ def _psoas_major(body: Body) -> Built:
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
     return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
-                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING)
+                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING,
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery",))
 
 
 # ---------------------------------------------------------------- psoas minor
@@ -453,7 +462,8 @@ def _iliacus(body: Body) -> Built:
     brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
     return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0,
-                  avoid=(("psoas_major", relief),), smooth_push=True)
+                  avoid=(("psoas_major", relief),), smooth_push=True,
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"))
 
 
 # ---------------------------------------------------------------- rectus femoris
@@ -547,7 +557,8 @@ def _sartorius(body: Body) -> Built:
         aw = aw + (t_half_w - aw) * to_tendon
         return tube(line, np.maximum(aw, b), b, W), line
 
-    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),))
+    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),),
+                  cut_clear_of=("femoral_artery", "femoral_vein", "lateral_femoral_cutaneous_nerve"))
 
 
 # ---------------------------------------------------------------- iliotibial tract
@@ -578,21 +589,145 @@ def _on_vastus_lateralis(body: Body, start: np.ndarray, clearance: float, reach:
     return start + [steps[inside[-1]] + clearance, 0.0, 0.0]
 
 
-def _iliotibial_tract(body: Body) -> Built:
+ITT_LATTICE = 3.0      # mm between the rays the iliotibial tract is draped along (heights then interpolated)
+ITT_SPHERES = 1.0      # mm between the sphere centres of the draped tract
+ITT_CLOSING = 30.0     # mm, hollows narrower than this under the tract are bridged (a fascia spans them)
+ITT_SMOOTHING = np.array([15.0, 6.0])  # mm, Gaussian smoothing of the tract's draped height (down, across)
+ITT_DRAPE_START = 200.0  # mm from its axis where a ray onto what lies under the tract starts
+ITT_PATH_POINTS = 2 * PATH_POINTS  # points of the tract's manifest path
+ITT_MAX_SINK = 12.0    # mm the tract's borders may lie deeper than its middle (past the edge of what it covers)
+ITT_BENEATH = ("hip_bone", "femur", "tibia", "gluteus_medius", "vastus_lateralis")
+
+
+def itt_axis(body: Body, z: np.ndarray) -> np.ndarray:
+    """The axis the iliotibial tract is draped around, at heights z (mm), as
+    (N, 3): the femoral shaft's centre in the thigh (below the lesser
+    trochanter, down to the knee centre), turning towards the hip-joint
+    centre's vertical over the greater trochanter and above it, so that the
+    broad upper part is laid over the side of the hip rather than wrapped
+    round the trochanter."""
+    a = attachments(body)
+    z = np.atleast_1d(np.asarray(z, float))
+    shaft = np.atleast_2d(a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2])))
+    hip = np.column_stack([np.full(len(z), body.hjc[0]), np.full(len(z), body.hjc[1]), z])
+    w = np.clip((z - a.lesser_trochanter[2]) / (a.greater_trochanter_lateral[2] - a.lesser_trochanter[2]), 0.0, 1.0)
+    out = (1.0 - w)[:, None] * shaft + w[:, None] * hip
+    out[:, 2] = z
+    return out
+
+
+def itt_outline(body: Body, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(centre angle in radians about itt_axis, measured from +x towards +y;
+    width in mm) of the iliotibial tract at heights z: centred on the iliac
+    tubercle at the top, on the lateral surface of the greater trochanter,
+    straight lateral of the shaft in the thigh and on Gerdy's tubercle at the
+    lower end; widest over the trochanter, narrowed to its thigh width by 30%
+    of the femur's length, and narrowing again below mid-thigh to its
+    insertion (muscles.toml itt_size and itt_upper_widths)."""
     t, a = body.t, attachments(body)
-    width, thick, distal = t.vec("muscles.itt_size")
-    line = _itt_line(body)
-    axis = lambda z: np.atleast_2d(a.shaft_centre_at_z(np.clip(z, a.lesser_trochanter[2], body.knee_centre[2])))
-    W = _surface_width_dirs(line, axis)
-    aw = ramp(line.t, [0.0, 0.15, 0.8, 1.0], [0.9 * width / 2, width / 2, width / 2 * 0.8, distal / 2])
-    b = np.full(len(line.points), thick / 2.0)
-    cloud = tube(line, aw, b, W)
-    obstacle = bone_obstacle(body, PELVIS + FEMUR + ("tibia",))
-    pushed = push_clear(cloud.centres, cloud.radii, obstacle, BONE_GAP)
-    line = CentreLine(follow(line.points, cloud.centres, pushed))
-    cloud = SphereCloud(pushed, cloud.radii)
+    width, _, distal = t.vec("muscles.itt_size")
+    top_w, gt_w = t.vec("muscles.itt_upper_widths")
+    tub, gtl, gerdy = a.iliac_tubercle, a.greater_trochanter_lateral, a.gerdys_tubercle
+    mid_z, upper_z = a.shaft_centre(0.5)[2], a.shaft_centre(0.3)[2]
+    knee_z = body.knee_centre[2]
+
+    def angle(p):
+        d = p - itt_axis(body, p[2])[0]
+        return float(np.arctan2(d[1], d[0]))
+    zs = [gerdy[2], knee_z, mid_z, upper_z, gtl[2], tub[2]]
+    angles = [angle(gerdy), 0.0, 0.0, 0.0, angle(gtl), angle(tub)]
+    widths = [distal, distal + 0.25 * (width - distal), width, width, gt_w, top_w]
+    z = np.atleast_1d(np.asarray(z, float))
+    return np.interp(z, zs, angles), np.interp(z, zs, widths)
+
+
+def _rounded_half_width(z: np.ndarray, half: np.ndarray, taper: float) -> np.ndarray:
+    """Half widths along rows at heights z (top first) with both ends rounded:
+    within one half width of the upper end, and within `taper` mm of the lower
+    end, the tract narrows as a half ellipse does, so neither end is cut square."""
+    out = half.copy()
+    for r, length, into in ((half[0], half[0], z[0] - z), (half[-1], taper, z - z[-1])):
+        cap = into < length
+        out[cap] = np.minimum(out[cap], r * np.sqrt(np.maximum(1.0 - (1.0 - into[cap] / length) ** 2, 0.0)))
+    return np.maximum(out, 0.5)
+
+
+def _iliotibial_tract(body: Body) -> Built:
+    """A thin sheet of fascia laid onto what lies beneath it, from just below
+    the iliac tubercle (over gluteus medius: the gluteal aponeurosis) down over
+    the greater trochanter, where it is widest, and along vastus lateralis's
+    lateral face to Gerdy's tubercle: along rays towards itt_axis from
+    outside, each ray stops where the sheet touches gluteus medius, vastus
+    lateralis or bone (their committed meshes: the tract is built in stage 2),
+    hollows narrower than ITT_CLOSING are bridged and the height smoothed.
+    Tensor fasciae latae (in front) and gluteus maximus (behind) overlap its
+    upper borders, as they insert into it."""
+    from scipy.interpolate import RegularGridInterpolator
+    from scipy.ndimage import gaussian_filter, grey_closing
+
+    from .context_muscles import drape
+
+    t, a = body.t, attachments(body)
+    _, thick, distal = t.vec("muscles.itt_size")
+    z_top = a.iliac_tubercle[2] - t.get("muscles.itt_top_below_tubercle")
+    z_end = a.gerdys_tubercle[2]
+    beneath = bone_obstacle(body, ITT_BENEATH)
+
+    def lattice(step):
+        z = np.arange(z_top, z_end - step / 2.0, -step)
+        z[-1] = z_end
+        centre, w = itt_outline(body, z)
+        half = _rounded_half_width(z, w / 2.0, distal)
+        n = int(np.ceil(w.max() / step)) + 1
+        return z, centre, half, np.linspace(-1.0, 1.0, n)
+
+    def rays(z, centre, half, c, radius):
+        """Axis points and unit outward directions for the lattice (rows z, columns c)."""
+        ang = centre[:, None] + c[None, :] * half[:, None] / radius[:, None]
+        axis = itt_axis(body, z)
+        d = np.stack([np.cos(ang), np.sin(ang), np.zeros_like(ang)], axis=-1)
+        return np.broadcast_to(axis[:, None, :], d.shape), d
+
+    # first the centre column, to know the radius the width is laid out on
+    z, centre, half, c = lattice(ITT_LATTICE)
+    radius = np.ones(len(z))
+    for _ in range(2):
+        A, d = rays(z, centre, half, np.zeros(1), radius)
+        A, d = A[:, 0], d[:, 0]
+        laid = drape(A, np.full(len(z), thick / 2.0), d, beneath, ITT_DRAPE_START, 0.0)
+        radius = np.einsum("ij,ij->i", laid - A, d)
+        radius = gaussian_filter(radius, 10.0 / ITT_LATTICE, mode="nearest")
+    A, d = rays(z, centre, half, c, radius)
+    flat_A, flat_d = A.reshape(-1, 3), d.reshape(-1, 3)
+    laid = drape(flat_A, np.full(len(flat_A), thick / 2.0), flat_d, beneath, ITT_DRAPE_START, 0.0)
+    height = np.einsum("ij,ij->i", laid - flat_A, flat_d).reshape(A.shape[:2])
+    # past the edge of the muscles it covers a ray would fall to the bone: the
+    # fascia spans such gaps (onto muscles the atlas builds later or not at all)
+    height = np.maximum(height, radius[:, None] - ITT_MAX_SINK)
+    per_mm = np.array([1.0 / ITT_LATTICE, (len(c) - 1) / (2.0 * half.max())])
+    closed = grey_closing(height, size=tuple(np.maximum(1, np.round(ITT_CLOSING * per_mm)).astype(int)),
+                          mode="nearest")
+    # smoothed, lifted back where smoothing sank it into what lies beneath, and
+    # smoothed lightly again so the lifts leave no creases (what still reaches
+    # into the muscles or bone is cut away)
+    height = np.maximum(gaussian_filter(closed, ITT_SMOOTHING * per_mm, mode="nearest"), height)
+    height = gaussian_filter(height, 0.5 * ITT_SMOOTHING * per_mm, mode="nearest")
+    # the fine lattice of spheres, its heights interpolated from the drape
+    at = RegularGridInterpolator((-z, c), height)
+    zf, centre_f, half_f, cf = lattice(ITT_SPHERES)
+    radius_f = np.interp(-zf, -z, radius)
+    Af, df = rays(zf, centre_f, half_f, cf, radius_f)
+    hf = at(np.stack(np.broadcast_arrays(-zf[:, None], cf[None, :]), axis=-1).reshape(-1, 2)).reshape(Af.shape[:2])
+    placed = (Af + df * hf[..., None]).reshape(-1, 3)
+    radii = np.full(len(placed), thick / 2.0)
+    # the few spheres the smoothing sank into what lies beneath are pushed back onto it
+    centres = push_clear(placed, radii, beneath, MUSCLE_GAP)
+    cloud = SphereCloud(centres, radii)
+    # the path: the tubercle it is attached to, then down the middle of the sheet
+    middle = centres.reshape(Af.shape)[:, len(cf) // 2]
+    middle = np.vstack([a.iliac_tubercle, middle[:-2:4], middle[-1]])
     lo, hi = cloud.bounds()
-    return Built(clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND), lo, hi, line, 1.0)
+    return Built(clear_of(cloud.field(), beneath, MUSCLE_GAP, 1.0), lo, hi, CentreLine.through(middle), 1.0)
 
 
 # ---------------------------------------------------------------- tensor fasciae latae
@@ -675,7 +810,8 @@ def _pectineus(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
-    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True)
+    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True,
+                  cut_clear_of=FEMORAL_TRIANGLE)
 
 
 # ---------------------------------------------------------------- adductor longus
@@ -779,13 +915,13 @@ SHAPES: dict[str, Callable[[Body], Built]] = {
     "iliotibial_tract": _iliotibial_tract,
 }
 # the shapes each is built from by their fields (kept clear of them: `avoid`
-# in _sized; psoas minor along psoas major; the iliotibial tract on vastus
-# lateralis)
+# in _sized; psoas minor along psoas major; tensor fasciae latae along the
+# tract's line on vastus lateralis). The iliotibial tract is built in stage 2
+# on the committed meshes of the muscles beneath it.
 for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas_major",),
                              "sartorius": ("rectus_femoris",),
                              "tensor_fasciae_latae": ("sartorius", "vastus_lateralis"),   # along the tract's line
-                             "adductor_longus": ("pectineus",),
-                             "iliotibial_tract": ("vastus_lateralis",)}.items():
+                             "adductor_longus": ("pectineus",)}.items():
     shares_shape(_muscle, *_neighbours)
 
 
@@ -847,6 +983,11 @@ def piriformis(body: Body) -> Part:
 
 
 @recipe("iliotibial_tract", name="Iliotibial tract", latin="Tractus iliotibialis", kind="ligament",
-        segment="pelvis", synonyms=("iliotibial band", "IT band", "ITB"), fma=51048, triangles=4000)
+        segment="pelvis", synonyms=("iliotibial band", "IT band", "ITB"), fma=51048, triangles=4000, stage=2)
 def iliotibial_tract(body: Body) -> Part:
-    return _part(body, "iliotibial_tract", 0.8)
+    # a thin sheet bent over the trochanter: its path is sampled twice as
+    # densely as a muscle's, so that straight segments between the path's
+    # points stay inside the 3 mm sheet
+    b = _build(body, "iliotibial_tract")
+    return Part(b.field, b.lo, b.hi, spacing=0.8,
+                path=tuple(tuple(p) for p in b.line.resampled(ITT_PATH_POINTS)))
