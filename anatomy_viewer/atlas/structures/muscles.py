@@ -36,9 +36,6 @@ from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
 MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
-VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
-FEMORAL_TRIANGLE = ("femoral_nerve", "femoral_artery", "femoral_vein")
-PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
@@ -141,20 +138,16 @@ def _build(body: Body, muscle: str) -> Built:
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
            bones, power: float = 2.0, start: float = 1.0,
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
-           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING,
-           cut_clear_of: tuple[str, ...] = ()) -> Built:
+           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
-    cut clear of the nerves and vessels in `cut_clear_of` (their committed
-    meshes: they lie in grooves on the muscle, not through it) and of the
-    neighbouring muscles in `avoid` ((muscle id, optional
+    cut clear of the neighbouring muscles in `avoid` ((muscle id, optional
     relief(P) >= 0 added to the neighbour's distance, which lets the two
     meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
     so a bumpy bone does not print its bumps through the muscle (the smooth
     cut then keeps it clear)."""
     obstacle = bone_obstacle(body, bones)
-    vessels = bone_obstacle(body, cut_clear_of) if cut_clear_of else None
     first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
     neighbours = [_neighbour_field(body, other, relief, first_lo, first_hi) for other, relief in avoid]
 
@@ -168,7 +161,6 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
         f = clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND)
-        f = clear_of(f, vessels, VESSEL_GAP, MUSCLE_BLEND)
         for n in neighbours:
             f = clear_of(f, n, MUSCLE_GAP, MUSCLE_BLEND)
         return f, lo, hi, line
@@ -305,8 +297,7 @@ def _psoas_major(body: Body) -> Built:
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
     return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
-                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING,
-                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery",))
+                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING)
 
 
 # ---------------------------------------------------------------- psoas minor
@@ -462,8 +453,7 @@ def _iliacus(body: Body) -> Built:
     brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
     return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0,
-                  avoid=(("psoas_major", relief),), smooth_push=True,
-                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"))
+                  avoid=(("psoas_major", relief),), smooth_push=True)
 
 
 # ---------------------------------------------------------------- rectus femoris
@@ -557,8 +547,7 @@ def _sartorius(body: Body) -> Built:
         aw = aw + (t_half_w - aw) * to_tendon
         return tube(line, np.maximum(aw, b), b, W), line
 
-    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),),
-                  cut_clear_of=("femoral_artery", "femoral_vein", "lateral_femoral_cutaneous_nerve"))
+    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),))
 
 
 # ---------------------------------------------------------------- iliotibial tract
@@ -810,8 +799,7 @@ def _pectineus(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
-    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True,
-                  cut_clear_of=FEMORAL_TRIANGLE)
+    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True)
 
 
 # ---------------------------------------------------------------- adductor longus
