@@ -14,7 +14,7 @@ Main helpers for other recipes:
     arcuate_line(body, n)             the iliac part of the pelvic brim
     pelvic_brim(body, n)              promontory -> ala -> arcuate line -> pecten -> symphysis
     pecten_pubis(body, n)             pectineal line of the superior ramus (pectineus origin)
-    greater_sciatic_notch(body, n)    the notch border PIIS -> deepest point -> ischial spine
+    greater_sciatic_notch(body, n)    the notch border below the PIIS -> deepest point -> ischial spine
     acetabulum(body)                  socket centre, axis, radius, rim
     obturator_foramen(body)           centre, normal, axes, semi-axes
     sacral_frame(body), sacral_curve  the sacral axis and its local frames
@@ -178,10 +178,18 @@ def ischial_tuberosity_lowest(body: Body) -> np.ndarray:
     return _from_hjc(body, "ischial_tuberosity_lowest_from_hjc")
 
 
+def sciatic_notch_top(body: Body) -> np.ndarray:
+    """Upper end of the right greater sciatic notch: on the posterior border,
+    below the PIIS (whose tubercle lies between it and the PSIS), towards the
+    deepest point of the notch."""
+    p = piis(body)
+    return p + unit(sciatic_notch_deepest(body) - p) * _t(body, "sciatic_notch_below_piis")
+
+
 def greater_sciatic_notch(body: Body, n: int = 40) -> np.ndarray:
-    """(n, 3) points along the border of the greater sciatic notch, from just
-    below the PIIS through the deepest point to the ischial spine."""
-    top = piis(body)
+    """(n, 3) points along the border of the greater sciatic notch, from its
+    upper end below the PIIS through the deepest point to the ischial spine."""
+    top = sciatic_notch_top(body)
     deep = sciatic_notch_deepest(body)
     spine = ischial_spine(body)
     mid1 = 0.5 * (top + deep) + 0.25 * (deep - 0.5 * (top + spine))

@@ -42,14 +42,16 @@ def _interp_curve(curve: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def wing_lower_border(body: Body, n: int = 200) -> np.ndarray:
     """Lower border of the iliac wing (on the bone edge): AIIS, over the
-    acetabulum, the upper border of the greater sciatic notch, PIIS."""
+    acetabulum, the upper border of the greater sciatic notch up to its upper
+    end, the posterior border below the PIIS, PIIS."""
     ac = g.acetabulum(body)
     wall = body.t.get("pelvis.acetabular_wall")
     # over the acetabulum the border runs inside the cup's roof, so the
     # supra-acetabular column merges into it
     supra = ac.centre + g.Z * 0.6 * (ac.radius + wall)
     back = ac.centre + unit(g.Z * 0.8 + unit(g.sciatic_notch_deepest(body) - ac.centre)) * 0.8 * (ac.radius + wall)
-    return spline([g.aiis(body), supra, back, g.sciatic_notch_deepest(body), g.piis(body)], n)
+    return spline([g.aiis(body), supra, back, g.sciatic_notch_deepest(body), g.sciatic_notch_top(body),
+                   g.piis(body)], n)
 
 
 def _bottom_thickness(body: Body, u):
@@ -480,8 +482,9 @@ def _iliac_body(body: Body) -> tuple[Field, np.ndarray]:
 def sciatic_notch_cutter(body: Body) -> Field:
     """The space of the greater sciatic notch: an elliptic cylinder across the
     notch plane whose outline passes through the deepest point of the notch and
-    ends just short of the PIIS and the ischial spine."""
-    top, deep, spine = g.piis(body), g.sciatic_notch_deepest(body), g.ischial_spine(body)
+    ends just short of the notch's upper end (below the PIIS) and the ischial
+    spine."""
+    top, deep, spine = g.sciatic_notch_top(body), g.sciatic_notch_deepest(body), g.ischial_spine(body)
     along = unit(spine - top)
     centre = 0.5 * (top + spine)
     perp = deep - centre - ((deep - centre) @ along) * along
@@ -490,10 +493,14 @@ def sciatic_notch_cutter(body: Body) -> Field:
     R = np.column_stack([along, unit(perp), normal])
     half = 0.5 * np.linalg.norm(spine - top)
     shift = ((deep - centre) @ along)
+    # two quarter-ellipses meeting at the deepest point, each ending short of
+    # its end of the chord (the notch's upper end and the spine)
+    to_top, to_spine = 0.92 * (half + shift), 0.92 * (half - shift)
 
     def f(P):
         Q = (P - centre) @ R
-        return _ellipse2(Q[:, 0] - shift, Q[:, 1], 0.92 * half, depth)
+        x = Q[:, 0] - shift
+        return _ellipse2(x, Q[:, 1], np.where(x < 0.0, to_top, to_spine), depth)
     return f
 
 
