@@ -270,13 +270,15 @@ def _equivalent_radius(sid: str, zs: np.ndarray) -> np.ndarray:
     return np.asarray(r)
 
 
-@pytest.mark.parametrize("base", ["semimembranosus", "semitendinosus", "biceps_femoris"])
+@pytest.mark.parametrize("base", ["semimembranosus", "semitendinosus"])
 def test_hamstring_bellies_have_no_rings(base):
     """A belly is a smooth spindle: its cross-section changes gradually down
     the thigh. Sections 1 mm apart over the middle 60% of the muscle's height
     may differ from their 9 mm running mean by at most 0.22 mm of equivalent
     radius (stacked rings round semimembranosus and semitendinosus, left by
-    pushing each sphere off the neighbours on its own, gave 0.28-0.31 mm)."""
+    pushing each sphere off the neighbours on its own, gave 0.28-0.31 mm).
+    Biceps is not measured so: its sections hold both heads, and the short
+    head's origin on the linea aspera is a real step in their area."""
     from scipy.ndimage import uniform_filter1d
 
     sid = f"{base}_right"

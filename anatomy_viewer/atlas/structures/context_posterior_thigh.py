@@ -73,6 +73,7 @@ FIRST_HALF_THICKNESS = 13.0  # mm, a belly's first guess; the volume fit sets it
 BELLY_STATION_STEP = 0.25    # stations along a belly, in local half thicknesses (no rings between them)
 ROPE_STATION_STEP = 0.5      # adductor magnus's hamstring part (inside the sheet's border, no rings show)
 MIN_HALF_THICKNESS = 2.5     # mm: adductor magnus keeps nothing thinner than twice this (slivers left by cuts)
+TENDON_KEEP = 4.0            # mm round the adductor magnus tendon's surface where no fin is cut
 FIN_SLACK = 0.6              # mm the opened shape may lie inside the field before it cuts (grid noise)
 PUSH_RADIUS = 12.0           # mm, neighbourhood over which a hamstring's push-off is averaged ...
 ALONG_WEIGHT = 0.4           # ... with distances along the line counted at this weight (30 mm along the belly)
@@ -272,6 +273,16 @@ def _fusiform(line: CentreLine, knots, profile, tendon: tuple, peak_half: float,
 
 # ---------------------------------------------------------------- adductor magnus
 
+def adductor_magnus_hamstring_part(body: Body) -> tuple[CentreLine, float]:
+    """The centre line of the hamstring part of the right adductor magnus, from
+    the ischial tuberosity down behind the sheet's free border to the
+    adductor tubercle, and the fraction of it where its tendon begins."""
+    start = ischiopubic_ramus(body, vec(body, "adductor_magnus_origin")[1])
+    band = CentreLine.through(np.vstack([start, course(body, "adductor_magnus_hamstring_part_course"),
+                                         lf.adductor_tubercle(body)]))
+    return band, 1.0 - num(body, "adductor_magnus_tendon_length") / band.length
+
+
 @context_shape("adductor_magnus", BONES + SOFT + MEDIAL + COVER)
 def _adductor_magnus(body: Body) -> Built:
     g = lf.femur_geometry(body)
@@ -289,11 +300,7 @@ def _adductor_magnus(body: Body) -> Built:
     size_u = float(np.linalg.norm(np.diff(ramus, axis=0), axis=1).sum())
     size_v = float(np.linalg.norm(insertion_pts.mean(axis=0) - ramus.mean(axis=0)))
     thick = num(body, "adductor_magnus_thickness")
-    # the hamstring part: from the tuberosity down behind the sheet's free border to the tubercle
-    tubercle = lf.adductor_tubercle(body)
-    band = CentreLine.through(np.vstack([ramus[-1], course(body, "adductor_magnus_hamstring_part_course"),
-                                         tubercle]))
-    tendon_t = 1.0 - num(body, "adductor_magnus_tendon_length") / band.length
+    band, tendon_t = adductor_magnus_hamstring_part(body)
     tendon_half = num(body, "adductor_magnus_tendon_diameter") / 2.0
     rope_aspect = num(body, "adductor_magnus_hamstring_part_aspect")
 
@@ -407,7 +414,8 @@ def _biceps_femoris(body: Body) -> Built:
 
 # ---------------------------------------------------------------- full thickness
 
-def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HALF_THICKNESS) -> sdf.Field:
+def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HALF_THICKNESS,
+                 keep: Optional[np.ndarray] = None) -> sdf.Field:
     """`field` sampled on the meshing grid over [lo, hi] and opened by a ball
     of radius `half` (eroded, then dilated back): whatever is thinner than
     2 * half, the slivers and fins that cutting a sheet clear of its
@@ -416,14 +424,23 @@ def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HAL
     inside, lightly blurred) only cuts where it lies more than FIN_SLACK mm
     inside the field, so everywhere else the field's own surface stays. The
     result interpolates the grid, which the mesher samples again at the same
-    nodes: the field is evaluated once."""
+    nodes: the field is evaluated once. Nothing is cut within `keep[1]` mm of
+    the points `keep[0]` (a tendon meant to be thin, whose loss would cut
+    the muscle off its attachment)."""
     from scipy.ndimage import distance_transform_edt, gaussian_filter, map_coordinates
 
     from ..meshing import sample_grid
 
     vol, origin = sample_grid(field, lo, hi, spacing)
-    opened = distance_transform_edt(vol >= -half) * spacing - half
-    vol = np.maximum(vol, gaussian_filter(opened, 1.0) - FIN_SLACK).astype(np.float32)
+    opened = gaussian_filter(distance_transform_edt(vol >= -half) * spacing - half, 1.0) - FIN_SLACK
+    cut = opened > vol
+    if keep is not None and cut.any():
+        from scipy.spatial import cKDTree
+
+        idx = np.argwhere(cut)
+        near = cKDTree(keep[0]).query(origin + idx * spacing)[0] < keep[1]
+        cut[tuple(idx[near].T)] = False
+    vol = np.where(cut, opened, vol).astype(np.float32)
     top = origin + (np.array(vol.shape) - 1) * spacing
 
     def f(P):
@@ -444,7 +461,10 @@ def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HAL
         segment="pelvis", synonyms=("great adductor",), fma=22443, triangles=4800, stage=3)
 def adductor_magnus(body: Body) -> Part:
     b = built(body, "adductor_magnus")
-    return Part(without_fins(b.field, b.lo, b.hi, SPACING), b.lo, b.hi, spacing=SPACING,
+    band, tendon_t = adductor_magnus_hamstring_part(body)
+    tendon = band.at(np.linspace(tendon_t - 0.05, 1.0, 200))
+    keep = (tendon, num(body, "adductor_magnus_tendon_diameter") / 2.0 + TENDON_KEEP)
+    return Part(without_fins(b.field, b.lo, b.hi, SPACING, keep=keep), b.lo, b.hi, spacing=SPACING,
                 path=tuple(tuple(p) for p in b.line.resampled(PATH_POINTS)), smooth_iterations=SMOOTH_ITERATIONS)
 
 
