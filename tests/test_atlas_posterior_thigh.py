@@ -3,7 +3,9 @@ mirrored meshes, volumes, attachments, out of bone, their order in the
 mid-thigh round the sciatic nerve, a packed mid-thigh section, the medial
 hamstrings on the medial condyle and the popliteal fossa between them and
 biceps, the origins deep to gluteus maximus, adductor magnus clear of
-adductor brevis and gracilis, the adductor hiatus, and a rebuild."""
+adductor brevis and gracilis, the adductor hiatus, smooth bellies without
+rings, a margin under the overlap limit, adductor magnus without thin fins,
+and a rebuild."""
 from functools import lru_cache
 
 import numpy as np

@@ -41,6 +41,8 @@ For other recipes (trigger-point maps, needle paths):
     shaft_offset_point(body, t, lateral, anterior)   a place in a thigh cross-section
     hamstring_origin(body, "semitendinosus")         origin on the ischial tuberosity
     ischiopubic_ramus(body, f)                       a point on the ramus, 0 symphysis .. 1 tuberosity
+    adductor_magnus_hamstring_part(body)             (centre line, fraction where its tendon starts)
+    without_fins(field, lo, hi, spacing)             a field opened before meshing (no slivers)
     context_muscle_path(body, "biceps_femoris_left") central fibre, origin first (context_muscles.py)
 """
 from __future__ import annotations
