@@ -372,3 +372,20 @@ def test_iliotibial_tract_ends_on_gerdys_tubercle_rounded():
     assert np.linalg.norm(pts - g, axis=1).min() < 5.0, "the tract does not reach Gerdy's tubercle"
     near, mid, far = (_tract_span(end + d) for d in (2.0, 8.0, 30.0))
     assert near < 0.6 * far and near < mid < far + 3.0, f"widths 2, 8, 30 mm above the end: {near:.0f}, {mid:.0f}, {far:.0f}"
+
+
+def test_tensor_fasciae_latae_lies_flush_with_the_tract_at_the_trochanter():
+    """Tensor fasciae latae lies in front of the greater trochanter within the
+    fascia lata, its lateral surface about level with the tract it joins:
+    within 20 mm of the trochanter's lateral landmark's height it reaches at
+    most 4 mm further from the midline than the tract (it stood 5.4 mm proud of
+    the tract draped on the trochanter, and with it set the skin's
+    bitrochanteric breadth)."""
+    manifest_with("tensor_fasciae_latae_right", "iliotibial_tract_right")
+    gz = M.attachments(Body()).greater_trochanter_lateral[2]
+
+    def widest(sid):
+        p = np.asarray(_poly(sid).points)
+        return p[np.abs(p[:, 2] - gz) <= 20.0, 0].max()
+    proud = widest("tensor_fasciae_latae_right") - widest("iliotibial_tract_right")
+    assert proud <= 4.0, f"tensor fasciae latae lies {proud:.1f} mm further out than the tract"

@@ -734,7 +734,8 @@ def _tfl(body: Body) -> Built:
     origin = 0.5 * (body.asis + behind) + lateral * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
     gt = a.greater_trochanter_lateral
     clear = t.get("muscles.tfl_clearance_gt")
-    front_of_gt = gt + [clear * 0.3, clear + width * 0.8, 0.0]  # in front of the tract's upper part
+    # in front of the trochanter, its lateral surface about level with the tract draped on it
+    front_of_gt = gt + [-clear * 0.3, clear + width * 0.8, 0.0]
     # the end: the point of the tract's centre line one belly length from the origin
     itt = _itt_line(body).points
     dist = np.linalg.norm(itt - origin, axis=1)
