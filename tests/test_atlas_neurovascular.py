@@ -85,3 +85,59 @@ def test_great_saphenous_vein_is_superficial():
             inside = below.select_interior_points(pv.read(str(meshes_dir() / s.file)),
                                                   check_surface=False)["selected_points"]
             assert inside.mean() < 0.01, f"the great saphenous vein runs inside {s.id}"
+
+
+# ---------------------------------------------------------------- the femoral triangle's relations
+
+def _inside_fraction(sid: str, container: str) -> float:
+    from atlas_support import inside_mask, polydata_of
+
+    return float(inside_mask(polydata_of(sid).points, container).mean())
+
+
+@pytest.mark.parametrize("vessel", ["femoral_artery_right", "femoral_vein_right", "external_iliac_artery_right",
+                                    "external_iliac_vein_right"])
+def test_vessels_lie_clear_of_the_pubis(vessel):
+    from atlas_support import closest_distance, inside_mask, polydata_of
+
+    manifest_with(vessel, "hip_bone_right")
+    pts = polydata_of(vessel).points
+    assert not inside_mask(pts, "hip_bone_right").any(), f"{vessel} runs through the hip bone"
+    assert closest_distance(pts[::4], "hip_bone_right").min() > 1.0
+
+
+@pytest.mark.parametrize("nerve_or_vessel, muscle", [
+    ("femoral_nerve_right", "psoas_major_right"), ("femoral_nerve_right", "iliacus_right"),
+    ("external_iliac_artery_right", "psoas_major_right"), ("external_iliac_artery_right", "iliacus_right"),
+    ("femoral_artery_right", "pectineus_right"), ("femoral_vein_right", "pectineus_right"),
+    ("femoral_artery_right", "iliacus_right"), ("femoral_vein_right", "sartorius_right"),
+])
+def test_nerves_and_vessels_lie_in_grooves_not_through_the_muscles(nerve_or_vessel, muscle):
+    manifest_with(nerve_or_vessel, muscle)
+    assert _inside_fraction(nerve_or_vessel, muscle) < 0.015
+
+
+def test_pectineus_lies_behind_the_femoral_vein_not_in_front():
+    """The vessels lie on the floor of the femoral triangle: over the vein's
+    width, nothing of pectineus lies in front of it."""
+    manifest_with("pectineus_right", "femoral_vein_right")
+    vein = np.asarray(trimesh_of("femoral_vein_right").vertices)
+    pect = np.asarray(trimesh_of("pectineus_right").vertices)
+    for z in np.arange(pect[:, 2].max() - 5.0, pect[:, 2].max() - 60.0, -5.0):
+        v = vein[np.abs(vein[:, 2] - z) < 2.0]
+        if len(v) == 0:
+            continue
+        p = pect[(np.abs(pect[:, 2] - z) < 2.0) & (pect[:, 0] > v[:, 0].min() + 2.0) & (pect[:, 0] < v[:, 0].max() - 2.0)]
+        if len(p):
+            assert p[:, 1].max() < v[:, 1].max(), f"pectineus in front of the vein at z = {z:.0f}"
+
+
+def test_inguinal_ligament_bridges_the_femoral_vessels():
+    manifest_with("inguinal_ligament_right", "femoral_artery_right", "femoral_vein_right")
+    for vessel in ("femoral_artery_right", "femoral_vein_right"):
+        assert _inside_fraction(vessel, "inguinal_ligament_right") < 0.002, vessel
+    lig = np.asarray(trimesh_of("inguinal_ligament_right").vertices)
+    vein = np.asarray(trimesh_of("femoral_vein_right").vertices)
+    beside = lig[np.abs(lig[:, 0] - np.median(vein[:, 0])) < 3.0]
+    under = vein[np.abs(vein[:, 2] - beside[:, 2].mean()) < 3.0]
+    assert beside[:, 1].min() > under[:, 1].mean(), "the ligament passes in front of the vein"

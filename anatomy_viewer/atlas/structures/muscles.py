@@ -30,21 +30,26 @@ from . import limb_leg as ll
 from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
 from .muscles_bones import bone_obstacle
-from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, loft, neighbourhood_mean, polyline_param,
-                            push_clear, ramp, sampled, sheet, tube)
+from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, gradient, loft, neighbourhood_mean,
+                            polyline_param, push_clear, ramp, sampled, sheet, tube)
 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
 MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
+VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
+FEMORAL_TRIANGLE = ("femoral_nerve", "femoral_artery", "femoral_vein")
+PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
+VESSEL_SHADOW = 40.0   # mm in front of the femoral vessels kept free of the muscles of the triangle's floor
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
 PUSH_SMOOTHING = 10.0  # mm, radius over which bone push-off displacements are averaged
 PSOAS_PUSH_SMOOTHING = 25.0  # mm, psoas's: about a vertebral level, so that each transverse process does not print a ridge
 ILIACUS_BESIDE_PSOAS = 1.4  # centre of iliacus's part lateral of psoas's over the head, in quarters of the width
-PSOAS_MINOR_TENDON_RUN = 15.0  # mm above its insertion where psoas minor's tendon leaves psoas major's surface
+PSOAS_MINOR_TENDON_POINTS = 6  # points on psoas minor's tendon between the brim and its insertion, each kept off psoas major
 PSOAS_SMOOTHING = 30  # Taubin iterations of psoas's mesh (10 elsewhere): its long belly shows the faintest ripple
 PATH_POINTS = 32       # points stored as the manifest path
+PATH_DEPTH = 0.8       # mm a path point lies at least inside its muscle
 SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
 SARTORIUS_NARROWING = 0.12  # fraction of sartorius's length over which its belly narrows into the tendon
 PECTINEUS_ORIGIN_HALF = 1.2  # mm, half thickness of pectineus's line origin on the pecten (meshing-limited)
@@ -138,16 +143,21 @@ def _build(body: Body, muscle: str) -> Built:
 def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, CentreLine]],
            bones, power: float = 2.0, start: float = 1.0,
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
-           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING) -> Built:
+           smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING,
+           cut_clear_of: tuple[str, ...] = (), clear_fields: tuple[sdf.Field, ...] = ()) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
-    cut clear of the neighbouring muscles in `avoid` ((muscle id, optional
+    cut clear of the nerves and vessels in `cut_clear_of` (their committed
+    meshes: they lie in grooves on the muscle, not through it) and of the
+    fields in `clear_fields`, and of the
+    neighbouring muscles in `avoid` ((muscle id, optional
     relief(P) >= 0 added to the neighbour's distance, which lets the two
     meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
     so a bumpy bone does not print its bumps through the muscle (the smooth
     cut then keeps it clear)."""
     obstacle = bone_obstacle(body, bones)
+    vessels = bone_obstacle(body, cut_clear_of) if cut_clear_of else None
     first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
     neighbours = [_neighbour_field(body, other, relief, first_lo, first_hi) for other, relief in avoid]
 
@@ -161,6 +171,9 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         cloud = SphereCloud(centres, cloud.radii)
         lo, hi = cloud.bounds()
         f = clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND)
+        f = clear_of(f, vessels, VESSEL_GAP, MUSCLE_BLEND)
+        for other in clear_fields:
+            f = clear_of(f, other, VESSEL_GAP, MUSCLE_BLEND)
         for n in neighbours:
             f = clear_of(f, n, MUSCLE_GAP, MUSCLE_BLEND)
         return f, lo, hi, line
@@ -171,7 +184,20 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         target = handsfield_volume(body, muscle)
     s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, start=start, power=power)
     f, lo, hi, line = make(s)
-    return Built(f, lo, hi, line, s, target)
+    return Built(f, lo, hi, CentreLine(pulled_inside(f, line.points)), s, target)
+
+
+def pulled_inside(field: sdf.Field, points: np.ndarray, depth: float = PATH_DEPTH, iterations: int = 6) -> np.ndarray:
+    """Path points moved into the muscle where a cut (bone, a vessel's groove)
+    left them outside or on its surface, to `depth` mm inside; the others stay."""
+    P = np.asarray(points, float).copy()
+    for _ in range(iterations):
+        d = field(P)
+        out = d > -depth
+        if not out.any():
+            break
+        P[out] -= gradient(field, P[out]) * (d[out] + depth)[:, None]
+    return P
 
 
 def _neighbour_field(body: Body, other: str, relief, lo: np.ndarray, hi: np.ndarray) -> sdf.Field | None:
@@ -297,7 +323,8 @@ def _psoas_major(body: Body) -> Built:
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
     return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
-                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING)
+                  smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING,
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery",))
 
 
 # ---------------------------------------------------------------- psoas minor
@@ -313,9 +340,7 @@ def _psoas_minor(body: Body) -> Built:
     top = body.discs["t12_l1"].centre
     m = major.line
     start = int(np.argmin(np.abs(m.points[:, 2] - top[2])))
-    # down to just above the insertion: below the brim the major's iliopsoas part
-    # is broad, and the minor's tendon lies on it, not through it
-    stop = int(np.argmax(m.points[:, 2] < insertion[2] + PSOAS_MINOR_TENDON_RUN))
+    stop = int(np.argmin(np.linalg.norm(m.points - (body.hjc + t.vec("muscles.psoas_brim_from_hjc")), axis=1)))
     seg = m.points[start:stop:8]
     probe = sdf.unit(np.tile([-0.45, 1.0, 0.0], (len(seg), 1)))
     # distance from the major's centre line to its surface along the probe
@@ -327,10 +352,22 @@ def _psoas_minor(body: Body) -> Built:
         outside = np.nonzero(vals > 0)[0]
         depth[i] = r[outside[0]] if len(outside) else 0.0
 
+    def over_the_major(p0: np.ndarray, clearance: float) -> np.ndarray:
+        """Points on the straight run from p0 to the insertion, lifted along the
+        probe where they would lie within `clearance` of psoas major: below the
+        brim the major's iliopsoas part is broad, and the tendon lies on it."""
+        run = p0 + np.linspace(0.0, 1.0, PSOAS_MINOR_TENDON_POINTS + 2)[1:-1, None] * (insertion - p0)
+        r = np.linspace(0.0, 40.0, 161)
+        lifted = []
+        for p in run:
+            clear = np.nonzero(f(p + r[:, None] * probe[-1]) > clearance)[0]
+            lifted.append(p + (r[clear[0]] if len(clear) else 0.0) * probe[-1])
+        return np.array(lifted)
+
     def shape(s):
         b_belly = s * t.get("muscles.psoas_minor_acsa") / (np.pi * belly_w / 2.0)
         ctrl = seg + probe * (depth + max(b_belly, th / 2.0) + 0.5)[:, None]
-        line = CentreLine.through(np.vstack([ctrl, insertion]))
+        line = CentreLine.through(np.vstack([ctrl, over_the_major(ctrl[-1], th / 2.0 + 0.5), insertion]))
         L = line.length
         tt = line.t
         belly_end = belly_len / L
@@ -453,7 +490,8 @@ def _iliacus(body: Body) -> Built:
     brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
     return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0,
-                  avoid=(("psoas_major", relief),), smooth_push=True)
+                  avoid=(("psoas_major", relief),), smooth_push=True,
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"))
 
 
 # ---------------------------------------------------------------- rectus femoris
@@ -547,7 +585,8 @@ def _sartorius(body: Body) -> Built:
         aw = aw + (t_half_w - aw) * to_tendon
         return tube(line, np.maximum(aw, b), b, W), line
 
-    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),))
+    return _sized(body, "sartorius", shape, PELVIS + FEMUR + ("tibia",), avoid=(("rectus_femoris", None),),
+                  cut_clear_of=("femoral_artery", "femoral_vein", "lateral_femoral_cutaneous_nerve"))
 
 
 # ---------------------------------------------------------------- iliotibial tract
@@ -800,7 +839,25 @@ def _pectineus(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(5, 0.5), np.linspace(0, 1, 5)))
         return cloud, central
 
-    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True)
+    return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True,
+                  cut_clear_of=("femoral_nerve",), clear_fields=(femoral_vessels_and_shadow(body),))
+
+
+def femoral_vessels_and_shadow(body: Body) -> sdf.Field:
+    """The femoral artery and vein with everything up to VESSEL_SHADOW mm in
+    front of them: the muscles of the triangle's floor lie behind the vessels,
+    never round or over them."""
+    from .neurovascular import femoral_artery_curve, femoral_vein_curve
+
+    centres, radii = [], []
+    for curve, key in ((femoral_vein_curve(body), "femoral_vein_diameter"),
+                       (femoral_artery_curve(body), "femoral_artery_diameter")):
+        r = body.t.get(f"neurovascular.{key}") / 2.0
+        line = sdf.resample(curve, r / 2.0)
+        for dy in np.arange(0.0, VESSEL_SHADOW + 1e-6, r / 2.0):
+            centres.append(line + [0.0, dy, 0.0])
+            radii.append(np.full(len(line), r))
+    return sdf.sphere_sweep(np.vstack(centres), np.concatenate(radii))
 
 
 # ---------------------------------------------------------------- adductor longus

@@ -13,11 +13,16 @@ import numpy as np
 
 from .. import sdf
 from ..body import Body
-from ..recipes import LandmarkSpec, Part, recipe, shares_shape
+from ..recipes import LandmarkSpec, Part, part_of, recipe, shares_shape
 from .context_attachments import spinal_top
 from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
+FLOOR_GRID = 1.5        # mm, grid on which the distance from the pubis is measured for the femoral vessels
+FLOOR_REGION = ((15.0, -10.0, -90.0), (115.0, 95.0, 60.0))  # mm, box around the pubis and the femoral triangle
+FLOOR_RAMP = 40.0       # mm along a femoral vessel over which the floor under it reaches its full thickness
+LIGAMENT_GAP = 0.5      # mm between the inguinal ligament and the vessels it bridges
+LIFT_SMOOTHING = 12.0   # mm along a vessel over which its lift off the pubis is smoothed
 SAPHENOUS_SMOOTHING = 4  # passes of a [1 2 1] filter over the vein's reach along its course
 SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
 
@@ -92,6 +97,94 @@ def vessel(body: Body, points, diameter_key: str, samples: int = TUBE_SAMPLES, s
     return _part(field, curve, r + 4, spacing=spacing)
 
 
+def on_the_floor(body: Body, points: np.ndarray, radius: float, samples: int = TUBE_SAMPLES) -> np.ndarray:
+    """The curve of a femoral vessel from the ligament down, brought forward
+    where it would come nearer the hip bone than its radius plus the floor of
+    the femoral triangle (pectineus medially, iliopsoas laterally) allows: a
+    thin floor where the vessel enters the thigh over the pecten, its full
+    thickness from FLOOR_RAMP mm lower. The lift is smoothed along the vessel
+    and never falls short."""
+    from scipy.ndimage import gaussian_filter1d
+
+    curve = sdf.spline(np.vstack(points), samples)
+    at_ligament, full = body.t.vec("neurovascular.femoral_triangle_floor")
+    need = radius + np.interp(curve[0, 2] - curve[:, 2], [0.0, FLOOR_RAMP], [at_ligament, full])
+    hip = _distance_from_hip_bone(body)
+    lift = np.zeros(len(curve))
+    for _ in range(6):
+        short = np.maximum(need - hip(curve + lift[:, None] * [0.0, 1.0, 0.0]), 0.0)
+        if not short.any():
+            break
+        lift += short
+    step = float(np.mean(np.linalg.norm(np.diff(curve, axis=0), axis=1)))
+    smooth = gaussian_filter1d(lift, LIFT_SMOOTHING / step, mode="nearest")
+    if lift.max() > 0.0:
+        smooth *= max(1.0, float(np.max(lift[lift > 0] / np.maximum(smooth[lift > 0], 1e-6))))
+    return sdf.resample(curve + smooth[:, None] * [0.0, 1.0, 0.0], step)  # evenly spaced again
+
+
+_HIP_DISTANCE: dict[int, object] = {}
+
+
+def _distance_from_hip_bone(body: Body):
+    """Euclidean distance (mm) from the right hip bone around the pubis and
+    the femoral triangle: the bone's field (whose values away from the bone
+    are only a lower bound) sampled on a grid, then an exact distance
+    transform of its inside."""
+    if id(body) not in _HIP_DISTANCE:
+        from scipy.interpolate import RegularGridInterpolator
+        from scipy.ndimage import distance_transform_edt
+
+        from ..meshing import sample_grid
+
+        lo, hi = (np.array(c) for c in FLOOR_REGION)
+        vol, origin = sample_grid(part_of(body, "hip_bone").field, lo, hi, FLOOR_GRID)
+        dist = distance_transform_edt(vol >= 0.0) * FLOOR_GRID
+        axes = [origin[i] + FLOOR_GRID * np.arange(vol.shape[i]) for i in range(3)]
+        interp = RegularGridInterpolator(axes, dist, bounds_error=False, fill_value=None)
+        _HIP_DISTANCE[id(body)] = lambda P: interp(np.asarray(P, float))
+    return _HIP_DISTANCE[id(body)]
+
+
+def over_the_femoral_vessels(body: Body, curve: np.ndarray, radius: float) -> np.ndarray:
+    """The ligament's curve brought forward where the femoral vessels pass
+    behind it, so it bridges them (lift smoothed along the ligament)."""
+    from scipy.ndimage import gaussian_filter1d
+
+    lift = np.zeros(len(curve))
+    for vessel_curve, key in ((femoral_vein_curve(body), "femoral_vein_diameter"),
+                              (femoral_artery_curve(body), "femoral_artery_diameter")):
+        need = radius + body.t.get(f"neurovascular.{key}") / 2 + LIGAMENT_GAP
+        for i, p in enumerate(curve):
+            d = vessel_curve - p
+            near = np.abs(d[:, 0]) < need   # the vessel's points beside this one (side to side)
+            if not near.any():
+                continue
+            # how far forward this point must come to clear the vessel in the (y, z) plane
+            dz = np.abs(d[near, 2])
+            ok = dz < need
+            if ok.any():
+                front = d[near][ok, 1] + np.sqrt(np.maximum(need ** 2 - dz[ok] ** 2 - d[near][ok, 0] ** 2, 0.0))
+                lift[i] = max(lift[i], float(front.max()))
+    step = float(np.mean(np.linalg.norm(np.diff(curve, axis=0), axis=1)))
+    smooth = gaussian_filter1d(lift, LIFT_SMOOTHING / step, mode="nearest")
+    if lift.max() > 0.0:
+        smooth *= max(1.0, float(np.max(lift[lift > 0] / np.maximum(smooth[lift > 0], 1e-6))))
+    return curve + smooth[:, None] * [0.0, 1.0, 0.0]
+
+
+def femoral_vein_curve(body: Body) -> np.ndarray:
+    """The femoral vein's centre line, the ligament first."""
+    r = body.t.get("neurovascular.femoral_vein_diameter") / 2
+    return on_the_floor(body, [femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")], r)
+
+
+def femoral_artery_curve(body: Body) -> np.ndarray:
+    """The femoral artery's centre line, the ligament first."""
+    r = body.t.get("neurovascular.femoral_artery_diameter") / 2
+    return on_the_floor(body, [femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")], r)
+
+
 def _part(field, curve, margin, spacing=0.75, **kw) -> Part:
     lo, hi = sdf.bounds_of(curve, margin)
     return Part(field, lo, hi, spacing=spacing, **kw)
@@ -102,8 +195,8 @@ def _part(field, curve, margin, spacing=0.75, **kw) -> Part:
 @recipe("inguinal_ligament", name="Inguinal ligament", latin="Ligamentum inguinale", kind="ligament",
         segment="pelvis", synonyms=("Poupart's ligament", "Fallopian ligament"), fma=19945, triangles=2500)
 def inguinal_ligament(body: Body) -> Part:
-    curve = inguinal_ligament_curve(body)
     r = body.t.get("neurovascular.inguinal_ligament_radius")
+    curve = over_the_femoral_vessels(body, inguinal_ligament_curve(body), r)
     field = sdf.sphere_sweep(sdf.resample(curve, r / 3), r)
     # the mid-inguinal point (midway between ASIS and symphysis) lies on the ligament
     # medial to the ligament's own midpoint
@@ -124,8 +217,9 @@ def external_iliac_artery(body: Body) -> Part:
         segment="femur", synonyms=("Common femoral artery", "Superficial femoral artery"), fma=70248,
         triangles=4000)
 def femoral_artery(body: Body) -> Part:
-    return vessel(body, [femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")],
-                  "femoral_artery_diameter")
+    r = body.t.get("neurovascular.femoral_artery_diameter") / 2
+    curve = femoral_artery_curve(body)
+    return _part(sdf.sphere_sweep(curve, r), curve, r + 4)
 
 
 @recipe("external_iliac_vein", name="External iliac vein", latin="Vena iliaca externa", kind="vein",
@@ -138,8 +232,9 @@ def external_iliac_vein(body: Body) -> Part:
 @recipe("femoral_vein", name="Femoral vein", latin="Vena femoralis", kind="vein", segment="femur",
         synonyms=("Common femoral vein",), fma=21193, triangles=4000)
 def femoral_vein(body: Body) -> Part:
-    return vessel(body, [femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")],
-                  "femoral_vein_diameter")
+    r = body.t.get("neurovascular.femoral_vein_diameter") / 2
+    curve = femoral_vein_curve(body)
+    return _part(sdf.sphere_sweep(curve, r), curve, r + 4)
 
 
 @recipe("great_saphenous_vein", name="Great saphenous vein", latin="Vena saphena magna", kind="vein",
@@ -149,8 +244,9 @@ def great_saphenous_vein(body: Body, meshes_dir: Path) -> Part:
     """Superficial: it runs in the fat just outside the muscles and bones already
     built, so it is placed on their outer surface along its course."""
     t = body.t
-    junction = femoral_vein_at_ligament(body) + np.array(
-        [0.0, 0.0, -t.get("neurovascular.saphenous_junction_below_ligament")])
+    vein = femoral_vein_curve(body)
+    junction_z = vein[0, 2] - t.get("neurovascular.saphenous_junction_below_ligament")
+    junction = vein[np.argmin(np.abs(vein[:, 2] - junction_z))]
     outer = limb_surface(meshes_dir)
     course = t.vec("neurovascular.great_saphenous_course").reshape(-1, 3)
     z = [junction[2] + h if h < 0 else body.hjc[2] + h * (body.knee_centre[2] - body.hjc[2]) for h in course[:, 0]]
