@@ -36,6 +36,14 @@ BONES = ("hip_bone", "sacrum", "femur", "tibia", "patella",
 
 
 @lru_cache(maxsize=None)
+def _widest_at_the_trochanter(sid: str) -> float:
+    """How far from the midline a structure reaches within 20 mm of the
+    height of the greater trochanter's lateral landmark."""
+    gz = M.attachments(Body()).greater_trochanter_lateral[2]
+    p = np.asarray(_poly(sid).points)
+    return float(p[np.abs(p[:, 2] - gz) <= 20.0, 0].max())
+
+
 def _poly(structure_id: str):
     import pyvista as pv
 
@@ -316,12 +324,7 @@ def test_iliotibial_tract_lies_on_the_greater_trochanter():
     (the tract as first built, a strap standing off the thigh, reached 18 mm
     further out; this sets the skin's bitrochanteric breadth)."""
     manifest_with("iliotibial_tract_right", "femur_right")
-    gz = M.attachments(Body()).greater_trochanter_lateral[2]
-
-    def widest(sid):
-        p = np.asarray(_poly(sid).points)
-        return p[np.abs(p[:, 2] - gz) <= 20.0, 0].max()
-    out = widest("iliotibial_tract_right") - widest("femur_right")
+    out = _widest_at_the_trochanter("iliotibial_tract_right") - _widest_at_the_trochanter("femur_right")
     assert out <= 10.0, f"the tract lies {out:.0f} mm outside the greater trochanter"
 
 
@@ -382,10 +385,6 @@ def test_tensor_fasciae_latae_lies_flush_with_the_tract_at_the_trochanter():
     the tract draped on the trochanter, and with it set the skin's
     bitrochanteric breadth)."""
     manifest_with("tensor_fasciae_latae_right", "iliotibial_tract_right")
-    gz = M.attachments(Body()).greater_trochanter_lateral[2]
-
-    def widest(sid):
-        p = np.asarray(_poly(sid).points)
-        return p[np.abs(p[:, 2] - gz) <= 20.0, 0].max()
-    proud = widest("tensor_fasciae_latae_right") - widest("iliotibial_tract_right")
+    proud = (_widest_at_the_trochanter("tensor_fasciae_latae_right")
+             - _widest_at_the_trochanter("iliotibial_tract_right"))
     assert proud <= 4.0, f"tensor fasciae latae lies {proud:.1f} mm further out than the tract"
