@@ -52,8 +52,10 @@ def real_viewer(qtbot, settings_file):
     w.deleteLater()
 
 
-def _visible_screen_points(w, item_id):
-    """Widget positions where the picker really finds `item_id` (it is not hidden behind others)."""
+def _visible_screen_points(w, item_id, margin: int = 3):
+    """Widget positions where the picker really finds `item_id` (it is not
+    hidden behind others), also `margin` pixels around them: a click there
+    lands on the structure, not on the edge of a nerve or vessel lying on it."""
     mesh = w.scene.meshes[item_id]
     ren = w.plotter.renderer
     height = w.plotter.ren_win.GetSize()[1]
@@ -63,7 +65,9 @@ def _visible_screen_points(w, item_id):
         ren.SetWorldPoint(*p, 1.0)
         ren.WorldToDisplay()
         x, y, _ = ren.GetDisplayPoint()
-        if 5 < x < w.plotter.width() - 5 and 5 < y < height - 5 and w.picker.pick(x, y) == item_id:
+        inside = 5 + margin < x < w.plotter.width() - 5 - margin and 5 + margin < y < height - 5 - margin
+        if inside and all(w.picker.pick(x + dx, y + dy) == item_id
+                          for dx in (-margin, 0, margin) for dy in (-margin, 0, margin)):
             found.append(QPoint(round(x), round(height - y)))
     return found
 
