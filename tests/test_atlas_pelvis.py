@@ -581,3 +581,83 @@ def test_auricular_surface_is_a_raised_facet_across_a_thin_joint(manifest, meshe
     p = _lm(manifest, "auricular_surface_right")
     assert abs(float(_distance(hip, p)[0])) < 1.0
     assert 0.0 < float(_distance(sac, p)[0]) < gap + 3.0
+
+
+def test_the_obturator_frame_has_flat_faces_and_thins_to_a_sharp_rim(meshes, body):
+    """Round the foramen the bone is a flat band, not a torus: across the
+    ischiopubic ramus it is as thick in the middle of the bar as near its outer
+    border (flat faces), and it thins towards the foramen to a sharp margin
+    (1 mm inside the rim at most 60% of the middle, a quarter of the way
+    across in between), not a round bead."""
+    from anatomy_viewer.atlas.structures.pelvis_ilium import foramen_point
+
+    r = meshes["hip_bone_right"]
+    of = g.obturator_foramen(body)
+    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
+    for angle in (190.0, 215.0):
+        rim = foramen_point(body, angle)
+        out = foramen_point(body, angle, 1.0) - rim
+        # the rim of the bone along this direction, found from the centre
+        d = rim - of.centre
+        hit = _first_hit(r, of.centre, d / np.linalg.norm(d))
+        assert hit is not None and abs(hit - np.linalg.norm(d)) < 2.0, "the foramen's outline is not the table's"
+
+        def across(k):
+            c = rim + out * k
+            return _chord_inside(r, c - of.normal * 20.0, of.normal, 40.0)
+        edge, quarter = across(1.0), across(0.25 * w_in)
+        middle, outer = across(0.5 * w_in), across(0.75 * w_in)
+        assert middle == pytest.approx(t_in, abs=2.5), f"ramus {middle:.1f} mm thick at {angle} deg"
+        assert 1.0 < edge <= 0.6 * middle, f"no sharp rim: {edge:.1f} mm thick 1 mm from it, {middle:.1f} in the middle"
+        assert edge < quarter < middle + 0.5, f"the bar does not thin towards the rim ({edge:.1f}, {quarter:.1f}, {middle:.1f})"
+        assert abs(outer - middle) < 0.25 * middle, "the bar's faces are not flat"
+
+
+def test_the_pubic_body_is_a_block_with_an_oval_symphyseal_surface(meshes, body):
+    """The pubic body ends medially in a flat symphyseal surface, facing the
+    midline, about as tall as the symphysis and 10-15 mm deep; from its lower
+    lateral corner bone runs on without a break into the inferior ramus."""
+    from anatomy_viewer.atlas.structures.pelvis_ilium import foramen_point
+
+    r = meshes["hip_bone_right"]
+    sy = g.symphysis(body)
+    face_x = sy.gap / 2.0
+    flat = np.zeros((41, 21), bool)
+    downs, backs = np.linspace(-2.0, sy.height + 2.0, 41), np.linspace(-2.0, sy.depth + 2.0, 21)
+    for i, dn in enumerate(downs):
+        for j, bk in enumerate(backs):
+            p = sy.top_front + sy.down * dn + sy.back * bk
+            p[0] = -10.0
+            hit = _first_hit(r, p, g.X, reach=40.0)
+            flat[i, j] = hit is not None and abs(hit - 10.0 - face_x) < 0.6
+    height = np.ptp(downs[flat.any(axis=1)])
+    depth = np.ptp(backs[flat.any(axis=0)])
+    assert 28.0 <= height <= sy.height + 2.0, f"symphyseal surface {height:.0f} mm tall"
+    assert 9.0 <= depth <= 17.0, f"symphyseal surface {depth:.0f} mm deep"
+    assert height > 2.0 * depth                              # an elongated oval
+    # the pubic body runs on into the inferior ramus and the frame below the foramen
+    w_in = body.t.vec("pelvis.inferior_ramus_thickness")[0]
+    corner = sy.centre + g.X * (face_x + 0.4 * body.t.get("pelvis.pubic_body_width")) + sy.down * 0.3 * sy.height
+    path = np.linspace(corner, foramen_point(body, 225.0, 0.5 * w_in), 30)
+    assert (_distance(r, path) < 0).all(), "the inferior pubic ramus is not continuous with the pubic body"
+
+
+def test_the_ischial_tuberosity_lies_on_a_continuous_ischium(meshes, body):
+    """The tuberosity is part of the ischium, not a separate lobe: bone all the
+    way from behind the acetabulum down to the tuberosity and on from the
+    tuberosity into the ischial ramus below the foramen; the tuberosity is a
+    long oval (about 5-6 cm)."""
+    from anatomy_viewer.atlas.structures.pelvis_ilium import foramen_point, tuberosity_frame
+
+    r = meshes["hip_bone_right"]
+    ac = g.acetabulum(body)
+    tb = tuberosity_frame(body)
+    w_in = body.t.vec("pelvis.inferior_ramus_thickness")[0]
+    start = 0.5 * (ac.centre + g.ischial_spine(body))       # the posterior wall of the acetabulum
+    assert (_distance(r, np.linspace(start, tb.centre, 30)) < 0).all()
+    assert (_distance(r, np.linspace(tb.centre, foramen_point(body, 165.0, 0.5 * w_in), 30)) < 0).all()
+    # its length: bone along the long axis just under the tuberosity's surface
+    inn, down = tb.R[:, 1], tb.R[:, 2]
+    under = tb.centre - inn * (tb.half[1] - 3.0)
+    length = _chord_inside(r, under - down * 45.0, down, 90.0)
+    assert 45.0 <= length <= 70.0, f"tuberosity {length:.0f} mm long"

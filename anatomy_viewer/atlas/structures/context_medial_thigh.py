@@ -69,6 +69,8 @@ BOW_PEAK = 0.6 ** 1.5 * 0.4  # the largest value of v^1.5 (1 - v): the backward 
 FRONT_PEAK = 4.0 / 27.0      # the largest value of v (1 - v)^2: the forward bow peaks a third of the way down
 ATTACHMENT_RELIEF = 18.0  # mm round the adductor brevis attachments where the muscles over them give way
 OBTURATOR_MARGIN = 2.0   # mm the obturator externus stand-in reaches beyond the foramen's rim
+OUTER_APPROACH = 20.0    # mm outside the bone from which an origin point is approached (on_outer_face)
+OUTER_STEP = 0.5         # mm, step of that approach before bisection
 
 GRACILIS_BONES = ("hip_bone", "femur", "tibia")
 GRACILIS_SOFT = ("adductor_longus", "sartorius", "vastus_medialis")
@@ -125,6 +127,35 @@ def gracilis_origin_line(body: Body, n: int = 12) -> np.ndarray:
     return on_bone(body, "hip_bone", line.resampled(n))
 
 
+def on_outer_face(body: Body, points) -> np.ndarray:
+    """Points moved onto the outer (thigh) face of the right pubis and ramus:
+    each is approached from outside the bone, along the obturator foramen's
+    outward normal (forward, lateral and down), and put where that line first
+    meets the hip bone's surface. The ramus is thin, so the nearest surface
+    point can be its pelvic face; the muscles arise from the outer one. A
+    point whose line misses the bone falls back to the nearest surface point."""
+    f = bone_obstacle(body, ("hip_bone",))
+    normal = pg.obturator_foramen(body).normal
+    P = np.atleast_2d(np.asarray(points, float))
+    steps = np.arange(0.0, 2.0 * OUTER_APPROACH, OUTER_STEP)
+    out = on_bone(body, "hip_bone", P)
+    for i, p in enumerate(P):
+        ray = p + normal * OUTER_APPROACH - np.outer(steps, normal)
+        d = f(ray)
+        hit = np.flatnonzero(d <= 0.0)
+        if hit.size == 0 or hit[0] == 0:
+            continue
+        a, b = steps[hit[0] - 1], steps[hit[0]]
+        for _ in range(20):  # bisect the crossing
+            m = 0.5 * (a + b)
+            if f((p + normal * (OUTER_APPROACH - m))[None])[0] > 0.0:
+                a = m
+            else:
+                b = m
+        out[i] = p + normal * (OUTER_APPROACH - 0.5 * (a + b))
+    return out[0] if np.ndim(points) == 1 else out
+
+
 def adductor_brevis_origin_line(body: Body, n: int = 8) -> np.ndarray:
     """(n, 3) points of the adductor brevis origin on the right hip bone's
     surface: from the front of the pubic body below adductor longus down onto
@@ -136,9 +167,9 @@ def adductor_brevis_origin_line(body: Body, n: int = 8) -> np.ndarray:
     bottom = ramus.at(f)
     # lateral of the lower border: towards the obturator foramen
     towards = sdf.unit(pg.obturator_foramen(body).centre - bottom)
-    bottom = on_bone(body, "hip_bone", bottom + beside * towards)
-    mid = on_bone(body, "hip_bone", 0.5 * (top + bottom) + towards * 3.0)
-    return on_bone(body, "hip_bone", CentreLine.through([top, mid, bottom], n=100).resampled(n))
+    bottom = on_outer_face(body, bottom + beside * towards)
+    mid = on_outer_face(body, 0.5 * (top + bottom) + towards * 3.0)
+    return on_outer_face(body, CentreLine.through([top, mid, bottom], n=100).resampled(n))
 
 
 def adductor_brevis_insertion_line(body: Body, n: int = 10) -> np.ndarray:

@@ -12,22 +12,28 @@ Built from parts that a lecturer names, blended with smooth unions:
   forwards and downwards, with a horseshoe rim broken by the acetabular notch,
   its pelvic face flattened (quadrilateral plate);
 - the pelvic brim ridge (arcuate line and pecten pubis);
-- the pubis: body with the symphyseal face, superior ramus;
-- the ischium: posterior column, spine, tuberosity;
-- the obturator ring (rami around a large oval foramen).
+- the pubis: a flattened quadrangular body ending medially in the oval
+  symphyseal surface, the triangular superior ramus leaving its upper
+  lateral corner and the flat inferior ramus its lower lateral corner;
+- the ischium: posterior column, spine, a thick body carrying the long oval
+  tuberosity on its back, the flat ischial ramus leaving the tuberosity;
+- the obturator frame: flat bars with a sharp rim round a large oval
+  foramen, cut straight through (obturator_opening) with the obturator
+  groove notched into its upper margin.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..body import Body
-from ..sdf import (Field, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
+from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
                    sphere_sweep, spline, sweep, unit)
 from . import pelvis_geometry as g
 from . import pelvis_sacroiliac as si
 
 BLEND = 6.0  # fillet between the parts (mm)
-PUBIC_FACE_CUT = 8.0  # how far the ovoid pubic body reaches past the symphyseal plane before it is cut flat (mm)
+PUBIC_FACE_CUT = 3.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
+PUBIC_BODY_ROUND = 7.0  # rounding of the pubic body's edges and corners (mm, modelling)
 
 
 def _arclen_param(curve: np.ndarray) -> np.ndarray:
@@ -256,12 +262,61 @@ def _ischium_parts(body: Body):
     column = sweep(spline([c0, 0.5 * (c0 + spine_base) + inward * 3.0, spine_base, lesser, tub_c], 40),
                    rx=_along(40, [10.0, 10.0, 8.0, 8.0, 10.0]), ry=_along(40, [12.0, 12.0, 10.0, 10.0, 13.0]),
                    up=g.X)
-    body_isch = round_cone(H + unit(tub_c - H) * (ac.radius + 0.3 * wall), tub_c, 17.0, 11.0)
     spine_cone = round_cone(spine_base, spine - unit(spine - spine_base) * 2.5, 7.0, 2.5)
-    along = unit(low - tub) if np.linalg.norm(low - tub) > 1 else -g.Z
-    Rt = frame_from_axis(along, hint=unit(tub_c - H))
-    tuberosity = ellipsoid(tub_c + along * 6.0, (11.0, 14.0, 22.0), Rt)
-    return column, body_isch, spine_cone, tuberosity
+    # the tuberosity: a long oval swelling on the posteroinferior surface, its
+    # lower pole the sitting point and its surface through the hamstring facet
+    tb = tuberosity_frame(body)
+    tuberosity = ellipsoid(tb.centre, tb.half, tb.R)
+    # the body of the ischium: a thick block from behind and below the
+    # acetabulum down to the tuberosity, which lies on its back
+    top = H + unit(tb.centre - H) * (ac.radius + 0.3 * wall)
+    low_end = tb.centre + tb.R[:, 1] * 0.5 * tb.half[1]
+    body_isch = round_cone(top, low_end, 17.0, 0.9 * tb.half[0])
+    # the ischial ramus leaves the lower front of the tuberosity as a flat bar
+    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
+    start = tb.centre + tb.R[:, 2] * 0.45 * tb.half[2] + tb.R[:, 1] * 0.5 * tb.half[1]
+    ramus = flat_bar(body, start, foramen_point(body, 165.0, 0.5 * w_in), w_in, t_in)
+    return column, body_isch, spine_cone, tuberosity, ramus
+
+
+class TuberosityFrame:
+    """The ischial tuberosity as an ellipsoid: centre, half-axes (across its
+    width, its thickness inwards, its length) and the unit axes as columns of
+    R (across, inwards towards the acetabulum, down along its length)."""
+
+    def __init__(self, centre, half, R):
+        self.centre, self.half, self.R = centre, half, R
+
+
+def tuberosity_frame(body: Body) -> TuberosityFrame:
+    """The right ischial tuberosity: its lower pole at the sitting point, its
+    outer surface through the hamstring facet, its length from the table."""
+    ac = g.acetabulum(body)
+    tub, low = g.ischial_tuberosity(body), g.ischial_tuberosity_lowest(body)
+    length, width, thick = body.t.vec("pelvis.ischial_tuberosity_size")
+    inn = ac.centre - 0.5 * (tub + low)
+    axis0 = unit(low - tub)
+    inn = unit(inn - (inn @ axis0) * axis0)
+    # the long axis runs from a point half a thickness inside the facet down
+    # to the sitting point
+    down = unit(low - (tub + inn * 0.5 * thick))
+    inn = unit(inn - (inn @ down) * down)
+    across = np.cross(inn, down)
+    centre = low - down * 0.5 * length
+    return TuberosityFrame(centre, np.array([0.5 * width, 0.5 * thick, 0.5 * length]),
+                           np.column_stack([across, inn, down]))
+
+
+def flat_bar(body: Body, start, end, breadth: float, thickness: float) -> Field:
+    """A flat bar of bone from start to end lying in the plane of the
+    obturator foramen (its flat faces square to the foramen's normal)."""
+    of = g.obturator_foramen(body)
+    along = unit(np.asarray(end) - start)
+    across = unit(np.cross(of.normal, along))
+    normal = np.cross(along, across)
+    half = (0.5 * np.linalg.norm(np.asarray(end) - start), 0.5 * breadth, 0.5 * thickness)
+    return box(0.5 * (np.asarray(start) + end), half, np.column_stack([along, across, normal]),
+               round_r=0.4 * thickness)
 
 
 def _pubis_parts(body: Body):
@@ -271,10 +326,12 @@ def _pubis_parts(body: Body):
     h_sr, d_sr = body.t.vec("pelvis.superior_ramus_thickness")
     R = np.column_stack([g.X, -sy.back, -sy.down])
     centre = sy.centre + g.X * (sy.gap / 2.0 + width / 2.0)
-    # an ovoid body, wider than it is deep, flattened medially by the cut at the
-    # symphysis (hip_bone_field) into an oval symphyseal face
-    pubic_body = ellipsoid(centre - g.X * PUBIC_FACE_CUT / 2.0,
-                           (width / 2.0 + PUBIC_FACE_CUT, sy.depth / 2.0 + 1.0, sy.height / 2.0 + 3.0), R)
+    # a flattened quadrangular block as tall as the symphysis and as deep as
+    # its surface, its medial face cut flat at the symphysis (hip_bone_field)
+    # into the oval symphyseal surface that the rounded corners leave
+    pubic_body = box(centre - g.X * PUBIC_FACE_CUT / 2.0,
+                     (width / 2.0 + PUBIC_FACE_CUT / 2.0, sy.depth / 2.0, sy.height / 2.0), R,
+                     round_r=PUBIC_BODY_ROUND)
     tub = g.pubic_tubercle(body)
     emin = g.iliopubic_eminence(body)
     end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
@@ -287,7 +344,30 @@ def _pubis_parts(body: Body):
     def ramus(P):
         return smin(root(P), bar(P), 3.0)
     tubercle = sphere(tub + unit(centre - tub) * 4.0, 5.0)
-    return pubic_body, ramus, tubercle
+    return pubic_body, ramus, tubercle, inferior_pubic_ramus(body)
+
+
+def foramen_point(body: Body, angle_deg: float, out: float = 0.0) -> np.ndarray:
+    """The point of the obturator foramen's oval outline at an angle round it
+    (0 at its upper end, 90 towards the ischium, 270 at the pubic body), moved
+    `out` mm outwards in the foramen's plane (square to the outline)."""
+    of = g.obturator_foramen(body)
+    t = np.radians(angle_deg)
+    A, B = of.half_length, of.half_width
+    p = of.centre + of.long_axis * A * np.cos(t) + of.short_axis * B * np.sin(t)
+    n = unit(of.long_axis * np.cos(t) / A + of.short_axis * np.sin(t) / B)
+    return p + n * out
+
+
+def inferior_pubic_ramus(body: Body) -> Field:
+    """The inferior pubic ramus where it leaves the lower lateral corner of
+    the pubic body: a flat bar in the plane of the obturator foramen, running
+    down, back and laterally into the ischiopubic part of the frame."""
+    sy = g.symphysis(body)
+    width = body.t.get("pelvis.pubic_body_width")
+    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
+    corner = sy.centre + g.X * (sy.gap / 2.0 + width - PUBIC_BODY_ROUND) + sy.down * (0.5 * sy.height - PUBIC_BODY_ROUND)
+    return flat_bar(body, corner, foramen_point(body, 225.0, 0.5 * w_in), w_in, t_in)
 
 
 _PECTEN_EDGE = 1.0  # rounding of the pecten's sharp edge (mm)
@@ -360,32 +440,73 @@ def superior_ramus_bar(body: Body) -> Field:
     return f
 
 
-def _obturator_ring(body: Body) -> Field:
-    """The bony ring around the obturator foramen: an elliptical band in the
-    foramen plane whose width and thickness vary around it (broad ischial and
-    pubic parts, flat ischiopubic ramus below)."""
+# Around the obturator foramen, angle 0 at its upper end (long axis), +90 deg
+# towards the ischium (short axis), 180 deg at the ischiopubic ramus below and
+# 270 deg at the pubic body: the frame's breadth in the foramen's plane and its
+# thickness across it, in units of the ischiopubic ramus's (table). Modelling
+# shape factors: the superior ramus and the ischial body are thick, the
+# ischiopubic ramus a flat bar.
+_FRAME_ANGLES = np.radians([0, 60, 120, 180, 240, 300, 360])
+_FRAME_BREADTH = np.array([1.2, 1.8, 1.6, 1.15, 1.1, 1.3, 1.2])
+_FRAME_THICKNESS = np.array([1.0, 2.2, 1.5, 1.0, 1.0, 1.0, 1.0])
+_RIM_ROUND = 1.2    # rounding of the foramen's sharp rim (mm)
+_RIM_TAPER = (0.4, 0.4)  # the bar thins to this fraction of its thickness at the rim, over this fraction of its breadth
+
+
+def _box2(a, b, ha, hb, r):
+    """Signed distance to a 2D rectangle of half-sizes (ha, hb) with corners rounded by r."""
+    qa, qb = np.abs(a) - (ha - r), np.abs(b) - (hb - r)
+    return np.hypot(np.maximum(qa, 0.0), np.maximum(qb, 0.0)) + np.minimum(np.maximum(qa, qb), 0.0) - r
+
+
+def foramen_coords(body: Body, P: np.ndarray):
+    """Points P in the obturator foramen's frame: (outward distance from the
+    foramen's oval outline in its plane, distance along its normal, angle
+    round it from the upper end)."""
     of = g.obturator_foramen(body)
-    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
     A, B = of.half_length, of.half_width
     R = np.column_stack([of.long_axis, of.short_axis, of.normal])
-    # angle 0 = top (long axis), +90 deg = short axis direction (lateral-posterior)
-    ang = np.radians([0, 60, 120, 180, 240, 300, 360])
-    # the rami are flat bars: broad in the plane of the foramen, thin across it,
-    # thickest where the ring meets the ischial body (60 deg) and the pubis (300 deg)
-    width = np.array([1.2, 1.8, 1.6, 1.4, 1.5, 1.1, 1.2]) * w_in
-    thick = np.array([1.5, 2.2, 1.2, 0.8, 1.0, 1.4, 1.5]) * t_in
+    Q = (P - of.centre) @ R
+    a, b, h = Q[:, 0], Q[:, 1], Q[:, 2]
+    th = np.mod(np.arctan2(b / B, a / A), 2 * np.pi)
+    return _ellipse2(a, b, A, B), h, th
+
+
+def _obturator_frame(body: Body) -> Field:
+    """The bony frame of the obturator foramen: a flat band in the foramen's
+    plane with flat outer (thigh) and inner (pelvic) faces, thinning to a
+    sharp edge at the foramen's rim; broad and thick where the ischial body
+    meets it, a flat bar (the ischiopubic ramus) below. Above, the triangular
+    superior ramus (superior_ramus_bar) gives the bulk."""
+    w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
+    edge, reach = _RIM_TAPER
 
     def f(P):
-        Q = (P - of.centre) @ R
-        a, b, h = Q[:, 0], Q[:, 1], Q[:, 2]
-        th = np.mod(np.arctan2(b / B, a / A), 2 * np.pi)
-        wdt = np.interp(th, ang, width)
-        tk = np.interp(th, ang, thick)
-        k0 = np.hypot(a / A, b / B)
-        k1 = np.hypot(a / (A * A), b / (B * B))
-        de = np.where(k1 > 1e-9, k0 * (k0 - 1.0) / np.maximum(k1, 1e-9), -min(A, B))
-        rc = de - wdt / 2.0
-        return _ellipse2(rc, h, wdt / 2.0, tk / 2.0)
+        rc, h, th = foramen_coords(body, P)
+        wdt = np.interp(th, _FRAME_ANGLES, _FRAME_BREADTH) * w_in
+        tk = np.interp(th, _FRAME_ANGLES, _FRAME_THICKNESS) * t_in
+        t = np.clip(rc / (reach * wdt), 0.0, 1.0)
+        taper = edge + (1.0 - edge) * t * t * (3.0 - 2.0 * t)
+        # sharp at the rim (inner half), well rounded at the outer border
+        r = np.where(rc < wdt / 2.0, _RIM_ROUND, 0.45 * tk)
+        return _box2(rc - wdt / 2.0, h / taper, wdt / 2.0, tk / 2.0, r) * np.minimum(taper, 1.0)
+    return f
+
+
+def obturator_opening(body: Body) -> Field:
+    """The obturator foramen as a cutter: its oval outline straight across
+    the bone (so no blended part closes it and its rim stays sharp), with the
+    obturator groove notched into its upper margin, running obliquely from
+    the pelvis forwards, down and medially."""
+    of = g.obturator_foramen(body)
+    top = of.centre + of.long_axis * of.half_length
+    run = unit(of.normal - 0.45 * of.long_axis - 0.3 * of.short_axis)
+    r = body.t.get("pelvis.obturator_groove_width") / 2.0
+    groove = round_cone(top - run * 25.0, top + run * 25.0, r, r)
+
+    def f(P):
+        rc, h, _ = foramen_coords(body, P)
+        return smin(np.maximum(rc, np.abs(h) - 40.0), groove(P), 2.0)
     return f
 
 
@@ -509,8 +630,8 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
     wing, wing_pts = _wing_field(body)
     iliac_body, ib_pts = _iliac_body(body)
     cup = _acetabulum_parts(body)[0]
-    column, body_isch, spine_cone, tuberosity = _ischium_parts(body)
-    pubic_body, ramus, tubercle = _pubis_parts(body)
+    column, body_isch, spine_cone, tuberosity, ischial_ramus = _ischium_parts(body)
+    pubic_body, ramus, tubercle, inferior_ramus = _pubis_parts(body)
     ac = g.acetabulum(body)
     of = g.obturator_foramen(body)
     sy = g.symphysis(body)
@@ -531,11 +652,13 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
         "column": (column, *_box_of([g.sciatic_notch_deepest(body), g.ischial_spine(body)] + tub_pts, 20.0)),
         "ischial_body": (body_isch, *_box_of([H] + tub_pts, big)),
         "ischial_spine": (spine_cone, *_box_of([g.ischial_spine(body)], 20.0)),
-        "tuberosity": (tuberosity, *_box_of(tub_pts, 30.0)),
+        "tuberosity": (tuberosity, *_box_of(tub_pts, 35.0)),
+        "ischial_ramus": (ischial_ramus, *_box_of(tub_pts + [foramen_point(body, 165.0)], 25.0)),
         "pubic_body": (pubic_body, *_box_of(pub_pts, 6.0)),
         "superior_ramus": (ramus, *_box_of(ramus_pts, 15.0)),
         "pubic_tubercle": (tubercle, *_box_of(ramus_pts[:1], 8.0)),
-        "obturator_ring": (_obturator_ring(body), of.centre - ring_r, of.centre + ring_r),
+        "inferior_pubic_ramus": (inferior_ramus, *_box_of(pub_pts + [foramen_point(body, 225.0)], 25.0)),
+        "obturator_frame": (_obturator_frame(body), of.centre - ring_r, of.centre + ring_r),
         "brim": (_brim_ridge(body), *_box_of(np.vstack([g.arcuate_line(body), g.pecten_pubis(body)]), 12.0)),
         "quadrilateral": (_quadrilateral_plate(body), *_box_of(
             np.vstack([g.arcuate_line(body), [g.ischial_spine(body), of.centre]]), 20.0)),
@@ -548,6 +671,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     _, socket, notch, fossa = _acetabulum_parts(body)
     sciatic = sciatic_notch_cutter(body)
     opening = acetabular_mouth(body)
+    obturator = obturator_opening(body)
     gap = body.t.get("pelvis.interpubic_gap") / 2.0
     clearance = si.sacroiliac_clearance(body)
     bar = bounded(si.iliac_auricular_bar(body), *si.joint_box(body))
@@ -563,6 +687,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
             sac = sacrum(P)
             d = smin(d, smax(bar(P), sac - bar_reach, 3.0), BLEND)
         d = smax(d, -sciatic(P), 3.0)
+        d = smax(d, -obturator(P), 1.0)
         d = smax(d, -socket(P), 1.5)
         d = smax(d, -opening(P), 2.0)
         d = smax(d, -fossa(P), 1.5)
