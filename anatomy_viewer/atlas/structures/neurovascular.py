@@ -104,8 +104,6 @@ def on_the_floor(body: Body, points: np.ndarray, radius: float, samples: int = T
     thin floor where the vessel enters the thigh over the pecten, its full
     thickness from FLOOR_RAMP mm lower. The lift is smoothed along the vessel
     and never falls short."""
-    from scipy.ndimage import gaussian_filter1d
-
     curve = sdf.spline(np.vstack(points), samples)
     at_ligament, full = body.t.vec("neurovascular.femoral_triangle_floor")
     need = radius + np.interp(curve[0, 2] - curve[:, 2], [0.0, FLOOR_RAMP], [at_ligament, full])
@@ -117,10 +115,18 @@ def on_the_floor(body: Body, points: np.ndarray, radius: float, samples: int = T
             break
         lift += short
     step = float(np.mean(np.linalg.norm(np.diff(curve, axis=0), axis=1)))
+    return sdf.resample(curve + _smoothed(lift, step)[:, None] * [0.0, 1.0, 0.0], step)  # evenly spaced again
+
+
+def _smoothed(lift: np.ndarray, step: float) -> np.ndarray:
+    """A lift along a curve (points `step` mm apart) smoothed over
+    LIFT_SMOOTHING mm, then scaled up so that it never falls short of it."""
+    from scipy.ndimage import gaussian_filter1d
+
     smooth = gaussian_filter1d(lift, LIFT_SMOOTHING / step, mode="nearest")
     if lift.max() > 0.0:
         smooth *= max(1.0, float(np.max(lift[lift > 0] / np.maximum(smooth[lift > 0], 1e-6))))
-    return sdf.resample(curve + smooth[:, None] * [0.0, 1.0, 0.0], step)  # evenly spaced again
+    return smooth
 
 
 _HIP_DISTANCE: dict[int, object] = {}
@@ -149,8 +155,6 @@ def _distance_from_hip_bone(body: Body):
 def over_the_femoral_vessels(body: Body, curve: np.ndarray, radius: float) -> np.ndarray:
     """The ligament's curve brought forward where the femoral vessels pass
     behind it, so it bridges them (lift smoothed along the ligament)."""
-    from scipy.ndimage import gaussian_filter1d
-
     lift = np.zeros(len(curve))
     for vessel_curve, key in ((femoral_vein_curve(body), "femoral_vein_diameter"),
                               (femoral_artery_curve(body), "femoral_artery_diameter")):
@@ -167,10 +171,7 @@ def over_the_femoral_vessels(body: Body, curve: np.ndarray, radius: float) -> np
                 front = d[near][ok, 1] + np.sqrt(np.maximum(need ** 2 - dz[ok] ** 2 - d[near][ok, 0] ** 2, 0.0))
                 lift[i] = max(lift[i], float(front.max()))
     step = float(np.mean(np.linalg.norm(np.diff(curve, axis=0), axis=1)))
-    smooth = gaussian_filter1d(lift, LIFT_SMOOTHING / step, mode="nearest")
-    if lift.max() > 0.0:
-        smooth *= max(1.0, float(np.max(lift[lift > 0] / np.maximum(smooth[lift > 0], 1e-6))))
-    return curve + smooth[:, None] * [0.0, 1.0, 0.0]
+    return curve + _smoothed(lift, step)[:, None] * [0.0, 1.0, 0.0]
 
 
 def femoral_vein_curve(body: Body) -> np.ndarray:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..body import Body
-from ..sdf import (Field, box, ellipsoid, frame_from_axis, halfspace, round_cone, smax, smin, sphere,
+from ..sdf import (Field, box, ellipsoid, halfspace, round_cone, smax, smin, sphere,
                    sphere_sweep, spline, sweep, unit)
 from . import pelvis_geometry as g
 from . import pelvis_sacroiliac as si
