@@ -37,7 +37,6 @@ BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
 MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
 VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
-FEMORAL_TRIANGLE = ("femoral_nerve", "femoral_artery", "femoral_vein")
 PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
 VESSEL_SHADOW = 40.0   # mm in front of the femoral vessels kept free of the muscles of the triangle's floor
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
@@ -148,11 +147,10 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
     cut clear of the nerves and vessels in `cut_clear_of` (their committed
-    meshes: they lie in grooves on the muscle, not through it) and of the
-    fields in `clear_fields`, and of the
-    neighbouring muscles in `avoid` ((muscle id, optional
-    relief(P) >= 0 added to the neighbour's distance, which lets the two
-    meet where they really merge)). With `smooth_push` the push-off
+    meshes: they lie in grooves on the muscle, not through it), of the
+    fields in `clear_fields`, and of the neighbouring muscles in `avoid`
+    ((muscle id, optional relief(P) >= 0 added to the neighbour's distance,
+    which lets the two meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
     so a bumpy bone does not print its bumps through the muscle (the smooth
     cut then keeps it clear)."""
