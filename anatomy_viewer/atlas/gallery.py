@@ -1,5 +1,6 @@
 """Render the atlas gallery, `docs/atlas/*.png`: the whole region from four
-views, each bone alone from four views, each muscle with its bones.
+views and the right hip close up, each bone alone from four views, each muscle
+with the bones it lies on, framed on the muscle.
 
     python -m anatomy_viewer.atlas gallery [--out DIR]     (needs an X server or EGL)
 
@@ -44,8 +45,27 @@ def _camera(plotter, view: str, bounds) -> None:
     plotter.camera.zoom(1.05)
 
 
+def _union(bounds, b):
+    b = np.asarray(b, float)
+    if bounds is None:
+        return b
+    return np.r_[np.minimum(bounds[::2], b[::2]), np.maximum(bounds[1::2], b[1::2])][[0, 3, 1, 4, 2, 5]]
+
+
+def _grown(bounds, margin: float):
+    """`bounds` (xmin, xmax, ymin, ymax, zmin, zmax) grown by `margin` mm on every side."""
+    return np.asarray(bounds, float) + np.array([-1, 1, -1, 1, -1, 1]) * margin
+
+
+def _overlap(a, b) -> bool:
+    return all(a[2 * i] <= b[2 * i + 1] and b[2 * i] <= a[2 * i + 1] for i in range(3))
+
+
 def render(ids, view: str, path: Path, manifest: Manifest | None = None, meshes: Path | None = None,
-           size=(900, 900), opacity: dict | None = None, title: str | None = None) -> Path:
+           size=(900, 900), opacity: dict | None = None, title: str | None = None,
+           frame=None, margin: float = 0.0) -> Path:
+    """Render `ids` from `view` into `path`. The camera frames every structure,
+    or only those in `frame` (grown by `margin` mm) when it is given."""
     import pyvista as pv
 
     from ..paths import meshes_dir
@@ -61,9 +81,9 @@ def render(ids, view: str, path: Path, manifest: Manifest | None = None, meshes:
         mesh = pv.read(str(meshes / s.file))
         pl.add_mesh(mesh, color=KIND_COLOURS[s.kind.value], smooth_shading=True, specular=0.2,
                     opacity=(opacity or {}).get(sid, 1.0))
-        b = np.array(mesh.bounds)
-        bounds = b if bounds is None else np.r_[np.minimum(bounds[::2], b[::2]), np.maximum(bounds[1::2], b[1::2])][[0, 3, 1, 4, 2, 5]]
-    _camera(pl, view, bounds)
+        if frame is None or sid in frame:
+            bounds = _union(bounds, mesh.bounds)
+    _camera(pl, view, _grown(bounds, margin))
     if title:
         pl.add_text(title, font_size=10, color="black")
     path = Path(path)
@@ -71,6 +91,34 @@ def render(ids, view: str, path: Path, manifest: Manifest | None = None, meshes:
     pl.screenshot(str(path))
     pl.close()
     return path
+
+
+MUSCLE_MARGIN = 40.0   # mm of context around a muscle in its own views
+NEAR_BONE = 15.0       # mm: a bone this close to a muscle's bounding box is shown with it
+
+
+def bones_near(manifest: Manifest, sid: str, meshes: Path | None = None) -> list[str]:
+    """The bones whose bounding boxes come within NEAR_BONE mm of structure
+    `sid`'s, on its side or the midline: the bones it lies on and attaches to."""
+    import pyvista as pv
+
+    from ..paths import meshes_dir
+
+    meshes = Path(meshes) if meshes else meshes_dir()
+    own = _grown(pv.read(str(meshes / manifest.structure(sid).file)).bounds, NEAR_BONE)
+    other_side = "_left" if sid.endswith("_right") else "_right"
+    return [s.id for s in manifest.structures
+            if s.kind.value == "bone" and not s.id.endswith(other_side)
+            and _overlap(own, pv.read(str(meshes / s.file)).bounds)]
+
+
+def _hip_close_ups(manifest: Manifest, everything: list[str], out: Path) -> list[Path]:
+    """The right hip from the front and the side, framed on the hip bone and
+    the upper femur: the femoral triangle, iliopsoas and the lateral hip."""
+    frame = ["hip_bone_right"]
+    return [render(everything, view, out / f"region_hip_right_{name}.png", manifest, size=(1200, 1200),
+                   title=f"Right hip, {name}", frame=frame, margin=30.0)
+            for name, view in (("anterior", "anterior"), ("lateral", "right"))]
 
 
 def render_gallery(out: Path | None = None) -> list[Path]:
@@ -90,12 +138,14 @@ def render_gallery(out: Path | None = None) -> list[Path]:
         for view in views:
             written.append(render([s.id], SIDE_VIEWS.get(view, view), out / f"bone_{s.id}_{view}.png", manifest,
                                   title=f"{s.label}, {view}"))
-    bone_ids = [s.id for s in manifest.structures if s.kind.value == "bone"]
+    written += _hip_close_ups(manifest, everything, out)
     for s in manifest.structures:
         if s.kind.value == "muscle" and s.side.value == "right":
-            near = [b for b in bone_ids if not b.endswith("_left")]
-            for view in ("anterior", "posterior", "lateral"):
-                written.append(render(near + [s.id], SIDE_VIEWS.get(view, view), out / f"muscle_{s.id}_{view}.png",
-                                      manifest, title=f"{s.label}, {view}"))
+            near = bones_near(manifest, s.id)
+            for view in ("anterior", "posterior", "lateral", "medial"):
+                # from the medial side the spine and sacrum would hide the muscle
+                shown = [b for b in near if view != "medial" or manifest.structure(b).side.value == "right"]
+                written.append(render(shown + [s.id], SIDE_VIEWS.get(view, view), out / f"muscle_{s.id}_{view}.png",
+                                      manifest, title=f"{s.label}, {view}", frame=[s.id], margin=MUSCLE_MARGIN))
     print(f"wrote {len(written)} images to {out}")
     return written
