@@ -1,4 +1,4 @@
-"""The app's side of a benchmark run (see bench_probe): the real main window
+"""The app's side of a benchmark run (see bench_probe, which starts it): the real main window
 on the given atlas, measured from process start to the first frame, while
 orbiting (normal and X-ray), on a click that picks a muscle, and on a click
 that selects a trigger point and paints its zones on the skin."""
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .bench_probe import PICK_REPEATS, first_frame, frame, gl_renderer, orbit, peak_rss_mb, scene_counts
+from .bench_measure import PICK_REPEATS, first_frame, frame, gl_renderer, orbit, peak_rss_mb, scene_counts
 
 MUSCLE_PREFERENCE = ("psoas_major_right", "iliacus_right", "rectus_femoris_right", "sartorius_right")
 WAIT_LIMIT_S = 10.0
