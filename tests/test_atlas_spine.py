@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
-from anatomy_viewer.atlas.structures.spine_geometry import (LEVELS, body_lateral_point, canal_centre, dims,
-                                                            disc_levels, endplate, facet_joint, to_local,
-                                                            transverse_process_front, vertebra_frame)
+from anatomy_viewer.atlas.structures.spine_geometry import (LEVELS, canal_centre, dims, disc_levels, endplate,
+                                                            facet_joint, to_local, vertebra_frame)
+from anatomy_viewer.atlas.structures.spine_surface import body_lateral_point, transverse_process_front
 from atlas_support import assert_closed_mesh, assert_rebuild_matches, manifest_with, trimesh_of
 
 VERTEBRAE = [f"vertebra_{lv}" for lv in LEVELS]

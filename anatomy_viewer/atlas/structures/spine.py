@@ -1,17 +1,19 @@
 """The lumbar spine: vertebrae T12-L5 and the intervertebral discs T12/L1-L5/S1.
 
 Shapes are built in `spine_fields`; the geometry other recipes attach to
-(transverse-process tips, body surface points for the psoas, spinous tips,
-facet joints) lives in `spine_geometry` and is re-exported here.
+lives in `spine_geometry` (transverse-process tips, spinous tips, facet
+joints) and `spine_surface` (body, disc and transverse-process surface points
+for the psoas) and is re-exported here.
 """
 from __future__ import annotations
 
 from ..body import Body
 from ..recipes import LandmarkSpec, Part, recipe
 from .spine_fields import disc_bounds, disc_field, vertebra_bounds, vertebra_field
-from .spine_geometry import (LEVELS, SIDES, body_anterolateral_point, body_lateral_point, body_surface_point,
-                             canal_centre, disc_lateral_point, facet_joint, spinous_tip,
-                             transverse_process_front, transverse_process_tip, vertebra_frame)
+from .spine_geometry import (LEVELS, SIDES, canal_centre, facet_joint, spinous_tip, transverse_process_tip,
+                             vertebra_frame)
+from .spine_surface import (body_anterolateral_point, body_lateral_point, body_surface_point, disc_lateral_point,
+                            transverse_process_front)
 
 __all__ = ["LEVELS", "body_anterolateral_point", "body_lateral_point", "body_surface_point", "canal_centre",
            "disc_lateral_point", "facet_joint", "spinous_tip", "transverse_process_front",
