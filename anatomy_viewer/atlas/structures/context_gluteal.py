@@ -195,17 +195,23 @@ def _gluteus_maximus(body: Body) -> Built:
         # sheet that bridges hollows as the real muscle does; filling only
         # moves the sheet outward, and what the smoothing pushes into the
         # structures beneath is cut away
-        # (measured as the level of each sphere along its outward direction, so
-        # that a kink of the lofted sheet, such as where the origin turns from
-        # the PSIS forward onto the sacrum, is smoothed with it and does not
-        # run along the fibres as a fold)
+        # (measured as the level of each sphere: its horizontal distance from
+        # the drape's axis, the same measure for every sphere, so that a kink of
+        # the lofted sheet, such as where the origin turns from the PSIS forward
+        # onto the sacrum, is smoothed with it and does not run along the fibres
+        # as a fold; measured along each sphere's own drape direction, the
+        # spheres laid straight forward onto the sacrum stood on another scale
+        # than their neighbours laid towards the axis, and the smoothing raised
+        # them into a pad beside the sacrum with a crease at its edge)
         height = np.einsum("ij,ij->i", laid - centres, outward)
-        base = np.einsum("ij,ij->i", centres - np.r_[axis, 0.0], outward)
-        level = (base + height).reshape(nu, nv)
+        radial = laid[:, :2] - axis
+        level = np.linalg.norm(radial, axis=1)
+        # how fast the level grows as a sphere moves along its drape direction
+        rate = np.einsum("ij,ij->i", outward[:, :2], radial / level[:, None])
         per_mm = np.array([(nu - 1) / size_u, (nv - 1) / size_v(origin_pts, ins_pts)])
-        closed = grey_closing(level, size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)),
-                              mode="nearest")
-        smooth = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - base
+        closed = grey_closing(level.reshape(nu, nv),
+                              size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)), mode="nearest")
+        smooth = height + (gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - level) / rate
         # the origin keeps its own drape, so it stays on the bone it arises from
         pinned = ramp(v, [0.0, ORIGIN_PINNED], [1.0, 0.0])
         disp = outward * (pinned * height + (1.0 - pinned) * smooth)[:, None]
