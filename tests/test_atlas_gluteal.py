@@ -244,3 +244,19 @@ def test_gluteus_maximus_reaches_the_tract_over_the_trochanter():
     f = np.asarray(polydata_of("femur_right").points)
     out = level[:, 0].max() - f[np.abs(f[:, 2] - gt[2]) <= 10.0, 0].max()
     assert out <= 14.0, f"gluteus maximus lies {out:.0f} mm outside the femur at the trochanter"
+
+
+def test_gluteus_maximus_lower_outer_corner_is_rounded():
+    """Seen from behind, the lateral border meets the lower border in a
+    rounded angle over the gluteal tuberosity and the tract: going up from the
+    muscle's lowest point, its lateral extent (over 4 mm slices) widens
+    gradually, by at most 8 mm from one slice to the next, with no notch
+    above a square tab (as first built it stepped out by 22 mm at once,
+    where the insertion turned from the tract onto the tuberosity)."""
+    manifest_with("gluteus_maximus_right")
+    p = np.asarray(polydata_of("gluteus_maximus_right").points)
+    zs = np.arange(p[:, 2].min() + 1.0, p[:, 2].min() + 100.0, 4.0)
+    lateral = np.array([p[np.abs(p[:, 2] - z) < 2.0, 0].max() for z in zs])
+    steps = np.diff(lateral)
+    k = int(np.argmax(steps))
+    assert steps[k] <= 8.0, f"the lateral border steps out {steps[k]:.0f} mm at z = {zs[k + 1]:.0f}"

@@ -139,7 +139,12 @@ def _gluteus_maximus(body: Body) -> Built:
     g = lf.femur_geometry(body)
     tuberosity = lf.gluteal_tuberosity(body)
     half_len = num(body, "gluteus_maximus_tuberosity_length") / 2.0
-    ins_pts = np.vstack([itt, tuberosity + g.up * half_len, tuberosity - g.up * half_len])
+    # the insertion runs from the tract straight on to the lower end of the
+    # gluteal tuberosity: the deep fibres on the upper tuberosity lie inside the
+    # sheet, and the lateral border turns into the lower border in a rounded
+    # angle (through the upper end of the tuberosity, the insertion turned
+    # medially by ~25 mm at one level and left a notch above a square tab)
+    ins_pts = np.vstack([itt, tuberosity - g.up * half_len])
     lowest = lower_border_origin(body, ins_pts[-1])
     # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
     # side of the coccyx, then on the sacrotuberous ligament beside the coccyx's tip
