@@ -121,3 +121,41 @@ def test_lateral_femoral_cutaneous_nerve_lies_on_iliacus_not_in_a_slot():
         top = np.where(inside.any(axis=1), steps[np.argmax(np.cumsum(inside, axis=1), axis=1)], 0.0)
         deepest = max(deepest, float((top - h).max()))
     assert deepest < 10.0, f"the muscle beside the LFCN rises {deepest:.1f} mm above the nerve"
+
+
+def test_iliacus_fan_has_no_crease_across_the_fossa():
+    """Measured along the fossa's normal from its floor, the fan's thickness
+    changes smoothly from one fibre's column to the next (about 4 mm apart)
+    over the fossa, away from its borders and from the crest and brim rows:
+    by at most 6 mm (the fan as first built stepped by 11 mm, a crease across
+    it over the lower fossa)."""
+    import vtk
+
+    from anatomy_viewer.atlas.structures import pelvis_geometry as pg
+
+    manifest_with("iliacus_right")
+    columns, rows = 30, 10
+    pts, nrm = pg.iliac_fossa_surface(Body(), columns, rows)
+    P, N = pts.reshape(columns, rows, 3), nrm.reshape(columns, rows, 3)
+    locator = vtk.vtkOBBTree()
+    locator.SetDataSet(polydata_of("iliacus_right"))
+    locator.BuildLocator()
+    thick = np.full((columns, rows), np.nan)
+    for i in range(columns):
+        for j in range(rows):
+            hits = vtk.vtkPoints()
+            locator.IntersectWithLine(P[i, j] - N[i, j], P[i, j] + 80.0 * N[i, j], hits, None)
+            if hits.GetNumberOfPoints():
+                thick[i, j] = max(np.linalg.norm(np.array(hits.GetPoint(k)) - P[i, j])
+                                  for k in range(hits.GetNumberOfPoints()))
+    # columns with the fan on both sides of them (two columns each way), not the crest or brim rows
+    inner = np.isfinite(thick)
+    for s in (1, 2):
+        inner[s:] &= np.isfinite(thick[:-s])
+        inner[:-s] &= np.isfinite(thick[s:])
+    inner[:2] = False
+    inner[:, [0, -1]] = False
+    assert inner.sum() > 100
+    step = np.where(inner[:-1] & inner[1:], np.abs(np.diff(thick, axis=0)), 0.0)
+    i, j = np.unravel_index(np.argmax(step), step.shape)
+    assert step[i, j] <= 6.0, f"the fan's thickness steps by {step[i, j]:.1f} mm between columns {i} and {i + 1} (row {j})"
