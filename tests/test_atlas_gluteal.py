@@ -8,7 +8,7 @@ import pytest
 from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures import context_attachments as ca
 from anatomy_viewer.atlas.structures import pelvis_geometry as pg
-from atlas_support import comes_near, manifest_with, polydata_of, trimesh_of
+from atlas_support import comes_near, landmark_position, manifest_with, polydata_of, trimesh_of
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +115,39 @@ def test_gluteus_maximus_outer_surface_is_smooth():
         f"a lump or fold of {bump[worst]:.1f} mm at x = {xs[worst[0] + 2]:.0f}, z = {zs[worst[1] + 2]:.0f}"
 
 
+def test_gluteus_maximus_has_no_crease_beside_the_sacrum():
+    """Seen from behind, across the part of the muscle that arises from the
+    sacrum and its lateral neighbour, no line of the surface sinks more than
+    3.5 mm below the chord between points 15 mm either side of it: the part
+    over the sacrum is not a separate pad with a crease along its lateral
+    edge (the sheet as first built showed a 4.4 mm crease there)."""
+    import vtk
+
+    manifest_with("gluteus_maximus_right")
+    poly = polydata_of("gluteus_maximus_right").compute_normals(cell_normals=True, point_normals=False)
+    normals = poly.cell_data["Normals"]
+    locator = vtk.vtkOBBTree()
+    locator.SetDataSet(poly)
+    locator.BuildLocator()
+    b = np.array(poly.bounds).reshape(3, 2)
+    psis = np.asarray(landmark_position("psis_right"))
+    step, span = 5.0, 3
+    xs = np.arange(b[0, 0] + 2.0, psis[0] + 70.0, step)
+    zs = np.arange(b[2, 0] + 10.0, psis[2], step)
+    back = np.full((len(xs), len(zs)), np.nan)   # how far back the surface lies (-y)
+    for i, x in enumerate(xs):
+        for j, z in enumerate(zs):
+            hits, cells = vtk.vtkPoints(), vtk.vtkIdList()
+            locator.IntersectWithLine((x, -300.0, z), (x, 150.0, z), hits, cells)
+            # only where the surface faces backwards, not on its rounded borders
+            if hits.GetNumberOfPoints() and normals[cells.GetId(0)][1] < -0.6:
+                back[i, j] = -hits.GetPoint(0)[1]
+    sunk = 0.5 * (back[:-2 * span] + back[2 * span:]) - back[span:-span]
+    assert np.isfinite(sunk).sum() > 50
+    i, j = np.unravel_index(np.nanargmax(sunk), sunk.shape)
+    assert sunk[i, j] < 3.5, f"a crease {sunk[i, j]:.1f} mm deep at x = {xs[i + span]:.0f}, z = {zs[j]:.0f}"
+
+
 def test_gluteus_maximus_covers_the_ischial_tuberosity_in_standing():
     manifest_with("gluteus_maximus_right")
     tub = pg.ischial_tuberosity(body())
@@ -211,3 +244,19 @@ def test_gluteus_maximus_reaches_the_tract_over_the_trochanter():
     f = np.asarray(polydata_of("femur_right").points)
     out = level[:, 0].max() - f[np.abs(f[:, 2] - gt[2]) <= 10.0, 0].max()
     assert out <= 14.0, f"gluteus maximus lies {out:.0f} mm outside the femur at the trochanter"
+
+
+def test_gluteus_maximus_lower_outer_corner_is_rounded():
+    """Seen from behind, the lateral border meets the lower border in a
+    rounded angle over the gluteal tuberosity and the tract: going up from the
+    muscle's lowest point, its lateral extent (over 4 mm slices) widens
+    gradually, by at most 8 mm from one slice to the next, with no notch
+    above a square tab (as first built it stepped out by 22 mm at once,
+    where the insertion turned from the tract onto the tuberosity)."""
+    manifest_with("gluteus_maximus_right")
+    p = np.asarray(polydata_of("gluteus_maximus_right").points)
+    zs = np.arange(p[:, 2].min() + 1.0, p[:, 2].min() + 100.0, 4.0)
+    lateral = np.array([p[np.abs(p[:, 2] - z) < 2.0, 0].max() for z in zs])
+    steps = np.diff(lateral)
+    k = int(np.argmax(steps))
+    assert steps[k] <= 8.0, f"the lateral border steps out {steps[k]:.0f} mm at z = {zs[k + 1]:.0f}"

@@ -40,3 +40,122 @@ def test_iliopsoas_covers_the_iliopsoas_bursa():
     for sid in PARTS:
         covered |= inside_mask(probes, sid)
     assert covered.mean() > 0.75, covered.mean()
+
+
+def _signed(points: np.ndarray, sid: str) -> np.ndarray:
+    import pyvista as pv
+
+    cloud = pv.PolyData(np.asarray(points, float))
+    return np.asarray(cloud.compute_implicit_distance(polydata_of(sid))["implicit_distance"])
+
+
+def _exit_distance(locator, p: np.ndarray, direction: np.ndarray, reach: float = 150.0) -> float:
+    import vtk
+
+    hits = vtk.vtkPoints()
+    locator.IntersectWithLine(p, p + reach * direction, hits, None)
+    return np.linalg.norm(np.array(hits.GetPoint(0)) - p) if hits.GetNumberOfPoints() else np.nan
+
+
+def test_iliacus_thins_steadily_from_the_fan_to_its_tendon():
+    """Along its path the iliacus's thickness (the shortest chord across it,
+    square to the path) rises over the fossa and then falls steadily as the
+    fibres converge on the tendon: no waist at the brim followed by a second
+    bulge (a step where the fan met the band below the brim)."""
+    import vtk
+
+    m = manifest_with("iliacus_right")
+    path = np.asarray(m.structure("iliacus_right").path)
+    locator = vtk.vtkOBBTree()
+    locator.SetDataSet(polydata_of("iliacus_right"))
+    locator.BuildLocator()
+    tangents = np.gradient(path, axis=0)
+    tangents /= np.linalg.norm(tangents, axis=1)[:, None]
+    angles = np.linspace(0.0, np.pi, 24, endpoint=False)
+    thickness = []
+    for p, t in zip(path, tangents):
+        a = np.cross(t, [0.0, 0.0, 1.0])
+        a /= np.linalg.norm(a)
+        b = np.cross(t, a)
+        chords = [_exit_distance(locator, p, d) + _exit_distance(locator, p, -d)
+                  for d in np.outer(np.cos(angles), a) + np.outer(np.sin(angles), b)]
+        thickness.append(np.nanmin(chords))
+    thickness = np.array(thickness)
+    after = thickness[int(np.argmax(thickness)):]
+    regrowth = after / np.minimum.accumulate(after)
+    assert regrowth.max() < 1.15, (
+        f"iliacus thickens again by {100 * (regrowth.max() - 1):.0f}% "
+        f"{len(after) - len(regrowth) + int(regrowth.argmax())} stations after its thickest point: {np.round(thickness, 1)}")
+
+
+def test_lateral_femoral_cutaneous_nerve_lies_on_iliacus_not_in_a_slot():
+    """Where the LFCN crosses the iliac fossa (8-30 mm off the bone), the
+    muscle beside it (8 mm either side) rises at most a few mm above the
+    nerve: the nerve lies on the muscle in a shallow furrow, as under the
+    iliac fascia, not at the bottom of a deep cut."""
+    from anatomy_viewer.atlas import sdf
+    from anatomy_viewer.atlas.structures import neurovascular as nv
+
+    manifest_with("iliacus_right", "hip_bone_right", "lateral_femoral_cutaneous_nerve_right")
+    body = Body()
+    controls = nv.ref_points(body, "lfcn_path")
+    controls[3] = nv.lfcn_at_ligament(body)
+    nerve = sdf.spline(controls, n=60)
+    height = _signed(nerve, "hip_bone_right")
+    over_fossa = (height > 8.0) & (height < 30.0)
+    assert over_fossa.sum() >= 10
+    tangents = np.gradient(nerve, axis=0)[over_fossa]
+    P, h = nerve[over_fossa], height[over_fossa]
+    e = 0.5
+    normal = np.column_stack([_signed(P + e * ax, "hip_bone_right") - _signed(P - e * ax, "hip_bone_right")
+                              for ax in np.eye(3)])
+    normal /= np.linalg.norm(normal, axis=1)[:, None]
+    side = np.cross(tangents, normal)
+    side /= np.linalg.norm(side, axis=1)[:, None]
+    steps = np.arange(0.0, 60.0, 0.5)
+    deepest = 0.0
+    for offset in (-8.0, 8.0):
+        base = P - normal * h[:, None] + side * offset     # on the bone, beside the nerve
+        column = base[:, None, :] + steps[None, :, None] * normal[:, None, :]
+        inside = (_signed(column.reshape(-1, 3), "iliacus_right") < 0).reshape(len(P), len(steps))
+        top = np.where(inside.any(axis=1), steps[np.argmax(np.cumsum(inside, axis=1), axis=1)], 0.0)
+        deepest = max(deepest, float((top - h).max()))
+    assert deepest < 10.0, f"the muscle beside the LFCN rises {deepest:.1f} mm above the nerve"
+
+
+def test_iliacus_fan_has_no_crease_across_the_fossa():
+    """Measured along the fossa's normal from its floor, the fan's thickness
+    changes smoothly from one fibre's column to the next (about 4 mm apart)
+    over the fossa, away from its borders and from the crest and brim rows:
+    by at most 6 mm (the fan as first built stepped by 11 mm, a crease across
+    it over the lower fossa)."""
+    import vtk
+
+    from anatomy_viewer.atlas.structures import pelvis_geometry as pg
+
+    manifest_with("iliacus_right")
+    columns, rows = 30, 10
+    pts, nrm = pg.iliac_fossa_surface(Body(), columns, rows)
+    P, N = pts.reshape(columns, rows, 3), nrm.reshape(columns, rows, 3)
+    locator = vtk.vtkOBBTree()
+    locator.SetDataSet(polydata_of("iliacus_right"))
+    locator.BuildLocator()
+    thick = np.full((columns, rows), np.nan)
+    for i in range(columns):
+        for j in range(rows):
+            hits = vtk.vtkPoints()
+            locator.IntersectWithLine(P[i, j] - N[i, j], P[i, j] + 80.0 * N[i, j], hits, None)
+            if hits.GetNumberOfPoints():
+                thick[i, j] = max(np.linalg.norm(np.array(hits.GetPoint(k)) - P[i, j])
+                                  for k in range(hits.GetNumberOfPoints()))
+    # columns with the fan on both sides of them (two columns each way), not the crest or brim rows
+    inner = np.isfinite(thick)
+    for s in (1, 2):
+        inner[s:] &= np.isfinite(thick[:-s])
+        inner[:-s] &= np.isfinite(thick[s:])
+    inner[:2] = False
+    inner[:, [0, -1]] = False
+    assert inner.sum() > 100
+    step = np.where(inner[:-1] & inner[1:], np.abs(np.diff(thick, axis=0)), 0.0)
+    i, j = np.unravel_index(np.argmax(step), step.shape)
+    assert step[i, j] <= 6.0, f"the fan's thickness steps by {step[i, j]:.1f} mm between columns {i} and {i + 1} (row {j})"

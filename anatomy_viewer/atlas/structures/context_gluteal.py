@@ -139,7 +139,12 @@ def _gluteus_maximus(body: Body) -> Built:
     g = lf.femur_geometry(body)
     tuberosity = lf.gluteal_tuberosity(body)
     half_len = num(body, "gluteus_maximus_tuberosity_length") / 2.0
-    ins_pts = np.vstack([itt, tuberosity + g.up * half_len, tuberosity - g.up * half_len])
+    # the insertion runs from the tract straight on to the lower end of the
+    # gluteal tuberosity: the deep fibres on the upper tuberosity lie inside the
+    # sheet, and the lateral border turns into the lower border in a rounded
+    # angle (through the upper end of the tuberosity, the insertion turned
+    # medially by ~25 mm at one level and left a notch above a square tab)
+    ins_pts = np.vstack([itt, tuberosity - g.up * half_len])
     lowest = lower_border_origin(body, ins_pts[-1])
     # upper edge on the crest and the PSIS, down the lateral dorsal sacrum to the
     # side of the coccyx, then on the sacrotuberous ligament beside the coccyx's tip
@@ -195,17 +200,23 @@ def _gluteus_maximus(body: Body) -> Built:
         # sheet that bridges hollows as the real muscle does; filling only
         # moves the sheet outward, and what the smoothing pushes into the
         # structures beneath is cut away
-        # (measured as the level of each sphere along its outward direction, so
-        # that a kink of the lofted sheet, such as where the origin turns from
-        # the PSIS forward onto the sacrum, is smoothed with it and does not
-        # run along the fibres as a fold)
+        # (measured as the level of each sphere: its horizontal distance from
+        # the drape's axis, the same measure for every sphere, so that a kink of
+        # the lofted sheet, such as where the origin turns from the PSIS forward
+        # onto the sacrum, is smoothed with it and does not run along the fibres
+        # as a fold; measured along each sphere's own drape direction, the
+        # spheres laid straight forward onto the sacrum stood on another scale
+        # than their neighbours laid towards the axis, and the smoothing raised
+        # them into a pad beside the sacrum with a crease at its edge)
         height = np.einsum("ij,ij->i", laid - centres, outward)
-        base = np.einsum("ij,ij->i", centres - np.r_[axis, 0.0], outward)
-        level = (base + height).reshape(nu, nv)
+        radial = laid[:, :2] - axis
+        level = np.linalg.norm(radial, axis=1)
+        # how fast the level grows as a sphere moves along its drape direction
+        rate = np.einsum("ij,ij->i", outward[:, :2], radial / level[:, None])
         per_mm = np.array([(nu - 1) / size_u, (nv - 1) / size_v(origin_pts, ins_pts)])
-        closed = grey_closing(level, size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)),
-                              mode="nearest")
-        smooth = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - base
+        closed = grey_closing(level.reshape(nu, nv),
+                              size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)), mode="nearest")
+        smooth = height + (gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - level) / rate
         # the origin keeps its own drape, so it stays on the bone it arises from
         pinned = ramp(v, [0.0, ORIGIN_PINNED], [1.0, 0.0])
         disp = outward * (pinned * height + (1.0 - pinned) * smooth)[:, None]

@@ -407,8 +407,7 @@ def _iliopsoas_tendon_line(body: Body, start: np.ndarray) -> np.ndarray:
                       a.lesser_trochanter + [0.0, 4.0, -4.0]])
 
 
-FOSSA_SAMPLES = 30     # fossa columns sampled from the front (ASIS) to the sacroiliac region
-FOSSA_FIBRES = 20      # of which the front ones carry fibres (interpolated between for the sheet)
+FOSSA_FIBRES = 30      # fossa columns, each carrying a fibre, from the front (ASIS) back to the sacroiliac region
 FOSSA_ROWS = 10        # fossa points along each fibre, crest to brim
 FIBRE_STATIONS = 120   # stations along each fibre
 
@@ -431,11 +430,12 @@ def _iliacus(body: Body) -> Built:
     thickness) and converge over the brim onto the tendon in front of the hip,
     lateral to the psoas tendon, which carries them to the lesser trochanter."""
     t = body.t
-    pts, nrm = pg.iliac_fossa_surface(body, FOSSA_SAMPLES, FOSSA_ROWS)
-    # keep the fossa proper: its back part (towards the auricular surface) is the sacroiliac region
-    keep = FOSSA_FIBRES
-    pts = pts.reshape(FOSSA_SAMPLES, FOSSA_ROWS, 3)[:keep, ::-1]   # each fibre from the crest down to the brim
-    nrm = nrm.reshape(FOSSA_SAMPLES, FOSSA_ROWS, 3)[:keep, ::-1]
+    # the fan covers the whole fossa, front to back (anatomy-dimensions.md 4.3: about 10 x 12 cm,
+    # its origin reaching back to the sacral ala): spread over only its front part, the sheet had
+    # to be twice as thick to hold the muscle's volume and rose as a lump over the lower fossa
+    pts, nrm = pg.iliac_fossa_surface(body, FOSSA_FIBRES, FOSSA_ROWS)
+    pts = pts.reshape(FOSSA_FIBRES, FOSSA_ROWS, 3)[:, ::-1]   # each fibre from the crest down to the brim
+    nrm = nrm.reshape(FOSSA_FIBRES, FOSSA_ROWS, 3)[:, ::-1]
     tendon = body.hjc + t.vec("muscles.iliacus_tendon_from_hjc")
     r_tendon = t.get("muscles.psoas_tendon_radius")
     origin_part = t.get("muscles.iliacus_origin_depth")
