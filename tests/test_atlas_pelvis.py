@@ -661,3 +661,49 @@ def test_the_ischial_tuberosity_lies_on_a_continuous_ischium(meshes, body):
     under = tb.centre - inn * (tb.half[1] - 3.0)
     length = _chord_inside(r, under - down * 45.0, down, 90.0)
     assert 45.0 <= length <= 70.0, f"tuberosity {length:.0f} mm long"
+
+
+def _inside_grid(mesh: pv.PolyData, origin, e1, e2, a, b) -> np.ndarray:
+    """Which points of the plane grid origin + a_i e1 + b_j e2 lie inside the mesh ((len(a), len(b)) bools)."""
+    A, B = np.meshgrid(a, b, indexing="ij")
+    pts = np.asarray(origin) + np.outer(A.ravel(), e1) + np.outer(B.ravel(), e2)
+    return (_distance(mesh, pts) < 0).reshape(A.shape)
+
+
+def test_the_pubic_body_and_its_rami_are_one_piece_of_bone(meshes, body):
+    """Across the pubis at the middle of the symphysis (a section square to
+    its long axis, from the midline out past the obturator foramen's medial
+    margin) the pubic body and the bone lateral of it are one connected
+    region, not a block beside a separate bar joined by struts higher up."""
+    from scipy import ndimage
+
+    r = meshes["hip_bone_right"]
+    sy = g.symphysis(body)
+    step = 0.5
+    a, b = np.arange(0.0, 50.0, step), np.arange(-20.0, 25.0, step)
+    for down in (0.0, 6.0):
+        inside = _inside_grid(r, sy.centre + sy.down * down, g.X, sy.back, a, b)
+        labels, n = ndimage.label(inside)
+        assert n == 1, f"{n} separate pieces of bone across the pubis {down:.0f} mm below the symphysis' middle"
+        # the body (16 mm deep, 20 mm to the foramen) and the bone beyond it
+        assert inside.sum() * step * step > 500.0
+
+
+def test_the_anterior_border_thickens_into_the_plate_without_a_neck(manifest, meshes):
+    """Between the ASIS and the AIIS the anterior border is the thickened
+    edge of the iliac plate: in horizontal sections the bone 3-14 mm behind
+    the border is never much thinner than at the border itself (no round bead
+    on a thin stalk)."""
+    r = meshes["hip_bone_right"]
+    asis, aiis = _lm(manifest, "asis_right"), _lm(manifest, "aiis_right")
+    step = 0.5
+    xs, ys = np.arange(asis[0] - 35.0, asis[0] + 15.0, step), np.arange(asis[1] - 75.0, asis[1] + 15.0, step)
+    for f in (0.4, 0.55, 0.7):
+        z = aiis[2] + f * (asis[2] - aiis[2])
+        inside = _inside_grid(r, [0.0, 0.0, z], g.X, [0.0, 1.0, 0.0], xs, ys)
+        width = inside.sum(axis=0) * step           # side-to-side extent of bone at each y
+        front = ys[width > 0].max()
+        at_border = width[(ys >= front - 6.0) & (ys <= front)].max()
+        behind = width[(ys >= front - 14.0) & (ys <= front - 3.0)].min()
+        assert behind >= 0.6 * at_border, (
+            f"at z={z:.0f} the border is {at_border:.1f} mm thick but the bone behind it only {behind:.1f} mm")

@@ -33,7 +33,6 @@ from . import pelvis_sacroiliac as si
 
 BLEND = 6.0  # fillet between the parts (mm)
 PUBIC_FACE_CUT = 3.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
-PUBIC_BODY_ROUND = 7.0  # rounding of the pubic body's edges and corners (mm, modelling)
 
 
 def _arclen_param(curve: np.ndarray) -> np.ndarray:
@@ -60,11 +59,36 @@ def wing_lower_border(body: Body, n: int = 200) -> np.ndarray:
                    g.piis(body)], n)
 
 
+# How the anterior border of the ilium thickens into the plate behind it:
+# the fraction of the wing (u along the crest) over which the border's
+# thickness fades into the thin iliac fossa, and the thinnest the border gets
+# in the notch between the spines, as a fraction of the crest's thickness at
+# the ASIS (modelling shape factors).
+_BORDER_REACH_U = 0.2
+_BORDER_NOTCH_FRACTION = 0.85
+_NOTCH_REACH_U = 0.3  # how far back into the plate the notch's bow fades out (wing u)
+
+
+def anterior_border_thickness(body: Body, v) -> np.ndarray:
+    """Full thickness (mm) of the anterior border of the right ilium at wing
+    parameters v (0 at the AIIS, 1 at the ASIS): the crest's anterior end
+    (ASIS) above, the thick supra-acetabular base (AIIS) below, never thinner
+    than a set fraction of the ASIS in the notch between them, so that the
+    border is the rounded edge of the plate, not a rod between two balls."""
+    v = np.asarray(v, float)
+    t_asis = float(g.crest_thickness(body, np.array([0.0]))[0])
+    t_aiis = float(_bottom_thickness(body, 0.0))
+    notch = _BORDER_NOTCH_FRACTION * t_asis
+    s = v * v * (3.0 - 2.0 * v)
+    ends = t_aiis + (t_asis - t_aiis) * s
+    return ends - (ends - notch) * np.sin(np.pi * v) ** 2
+
+
 def _bottom_thickness(body: Body, u):
     col = body.t.get("pelvis.supra_acetabular_thickness")
     post = body.t.get("pelvis.iliac_crest_thickness_posterior")
     ant = body.t.get("pelvis.iliac_crest_thickness_anterior")
-    return np.interp(u, [0.0, 0.12, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
+    return np.interp(u, [0.0, 0.2, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
 
 
 def psis_tip_direction(body: Body) -> np.ndarray:
@@ -137,19 +161,24 @@ def _wing_mid_and_thickness(body: Body, u: np.ndarray, v: np.ndarray):
     # between PSIS and PIIS (posterior border bows forwards)
     tangent = unit(crest[8] - crest[0])
     notch = body.t.get("pelvis.asis_aiis_notch_depth")
-    mid = mid + (notch * np.sin(np.pi * V) * np.exp(-(U / 0.06) ** 2))[..., None] * tangent
+    # the front part of the plate bows back as a whole (a narrow bow would
+    # crowd the plate's front into a rod behind the spines)
+    reach = np.clip(1.0 - U / _NOTCH_REACH_U, 0.0, 1.0)
+    mid = mid + (notch * np.sin(np.pi * V) * reach * reach * (3.0 - 2.0 * reach))[..., None] * tangent
     tangent_p = unit(crest[-1] - crest[-9])
     mid = mid - (0.5 * notch * np.sin(np.pi * V) * np.exp(-((1 - U) / 0.05) ** 2))[..., None] * tangent_p
     # thickness
     tf = body.t.get("pelvis.iliac_fossa_thickness")
     tpost = body.t.get("pelvis.posterior_ilium_thickness")
-    tant = 0.7 * body.t.get("pelvis.iliac_crest_thickness_anterior")
+    # the anterior border thickens the plate smoothly over its front part
+    fade = np.clip(1.0 - U / _BORDER_REACH_U, 0.0, 1.0)
+    border = anterior_border_thickness(body, V) * fade * (2.0 - fade)
     thick = np.maximum.reduce([
         np.full_like(U, tf),
         tc[:, None] * np.exp(-((1 - V) / 0.10) ** 2),
         tb[:, None] * np.exp(-(V / 0.24) ** 2),
         tpost * np.exp(-((1 - U) / 0.13) ** 2) * (0.5 + 0.5 * V),
-        tant * np.exp(-(U / 0.05) ** 2),
+        border,
     ])
     return mid, thick
 
@@ -319,19 +348,61 @@ def flat_bar(body: Body, start, end, breadth: float, thickness: float) -> Field:
                round_r=0.4 * thickness)
 
 
+# Where the pubic body meets the obturator foramen: the foramen outline's
+# angles (see foramen_point) between which it forms the body's lateral
+# border, from the upper (superior ramus) to the lower (inferior ramus) corner;
+# and how thick the body is there, in units of the ischiopubic ramus's
+# thickness (modelling shape factors read off Standring's medial and anterior
+# views of the pubis).
+_PUBIC_RIM_ANGLES = (325.0, 290.0, 245.0)
+_PUBIC_RIM_THICKNESS = 1.1
+
+
+def pubic_body_surface(body: Body, nu: int = 16, nv: int = 24):
+    """Mid-surface of the right pubic body and its half-thickness on a (u, v)
+    grid: u from the symphysis (0) to the margin of the obturator foramen (1),
+    v from the upper border (0: the pubic crest, ending laterally under the
+    pubic tubercle) to the lower border (1). Returns (points (nu, nv, 3),
+    half-thickness (nu, nv)).
+
+    A flattened quadrangular plate: as deep as the symphysis at its medial
+    end (where hip_bone_field cuts it flat into the symphyseal surface,
+    PUBIC_FACE_CUT mm inside its rounded edge, so the surface is an oval
+    flush with the body's medial face), thinning laterally to the obturator
+    frame, its lateral border the foramen's medial margin, so that the
+    superior ramus leaves its upper lateral corner and the inferior ramus its
+    lower lateral corner without a gap."""
+    sy = g.symphysis(body)
+    t_in = body.t.vec("pelvis.inferior_ramus_thickness")[1]
+    r_med = sy.depth / 2.0
+    r_lat = _PUBIC_RIM_THICKNESS * t_in / 2.0
+    v = np.linspace(0.0, 1.0, nv)
+    u = np.linspace(0.0, 1.0, nu)
+    # medial border: the symphysis, its centres one radius inside its top and bottom
+    m0 = sy.top_front + sy.back * r_med + sy.down * r_med
+    m0[0] = sy.gap / 2.0 + r_med - PUBIC_FACE_CUT
+    M = m0 + np.outer(v, sy.down * (sy.height - 2.0 * r_med))
+    # lateral border: from under the pubic tubercle down the foramen's margin
+    tub = g.pubic_tubercle(body)
+    under_tubercle = tub + sy.back * r_med + sy.down * r_med
+    rim = [foramen_point(body, a, r_lat + 1.0) for a in _PUBIC_RIM_ANGLES]
+    L = _interp_curve(spline(np.vstack([under_tubercle, rim]), 60), v)
+    U = u[:, None, None]
+    pts = (1.0 - U) * M[None] + U * L[None]
+    # as thick as the symphysis over its medial half, thinning to the frame
+    r_edge = np.interp(v, [0.0, 0.3], [r_med, r_lat])
+    k = np.clip((u - 0.5) / 0.5, 0.0, 1.0)
+    k = (k * k * (3.0 - 2.0 * k))[:, None]
+    half = (1.0 - k) * r_med + k * r_edge[None, :]
+    return pts, half
+
+
 def _pubis_parts(body: Body):
     sy = g.symphysis(body)
     ac = g.acetabulum(body)
-    width = body.t.get("pelvis.pubic_body_width")
     h_sr, d_sr = body.t.vec("pelvis.superior_ramus_thickness")
-    R = np.column_stack([g.X, -sy.back, -sy.down])
-    centre = sy.centre + g.X * (sy.gap / 2.0 + width / 2.0)
-    # a flattened quadrangular block as tall as the symphysis and as deep as
-    # its surface, its medial face cut flat at the symphysis (hip_bone_field)
-    # into the oval symphyseal surface that the rounded corners leave
-    pubic_body = box(centre - g.X * PUBIC_FACE_CUT / 2.0,
-                     (width / 2.0 + PUBIC_FACE_CUT / 2.0, sy.depth / 2.0, sy.height / 2.0), R,
-                     round_r=PUBIC_BODY_ROUND)
+    pts, half = pubic_body_surface(body)
+    pubic_body = sphere_sweep(pts.reshape(-1, 3), half.reshape(-1), k_nearest=6)
     tub = g.pubic_tubercle(body)
     emin = g.iliopubic_eminence(body)
     end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
@@ -343,7 +414,10 @@ def _pubis_parts(body: Body):
 
     def ramus(P):
         return smin(root(P), bar(P), 3.0)
-    tubercle = sphere(tub + unit(centre - tub) * 4.0, 5.0)
+    # the tubercle: a knob at the lateral end of the pubic crest, its centre
+    # 4 mm in from the landmark towards the middle of the body
+    width = body.t.get("pelvis.pubic_body_width")
+    tubercle = sphere(tub + unit(sy.centre + g.X * (sy.gap / 2.0 + width / 2.0) - tub) * 4.0, 5.0)
     return pubic_body, ramus, tubercle, inferior_pubic_ramus(body)
 
 
@@ -363,10 +437,9 @@ def inferior_pubic_ramus(body: Body) -> Field:
     """The inferior pubic ramus where it leaves the lower lateral corner of
     the pubic body: a flat bar in the plane of the obturator foramen, running
     down, back and laterally into the ischiopubic part of the frame."""
-    sy = g.symphysis(body)
-    width = body.t.get("pelvis.pubic_body_width")
     w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
-    corner = sy.centre + g.X * (sy.gap / 2.0 + width - PUBIC_BODY_ROUND) + sy.down * (0.5 * sy.height - PUBIC_BODY_ROUND)
+    pts, _ = pubic_body_surface(body)
+    corner = pts[len(pts) // 2, -1]          # the middle of the body's lower border
     return flat_bar(body, corner, foramen_point(body, 225.0, 0.5 * w_in), w_in, t_in)
 
 
@@ -547,17 +620,15 @@ def _quadrilateral_plate(body: Body) -> Field:
 
 
 def anterior_border(body: Body) -> Field:
-    """The anterior border of the ilium as one rounded edge: thick at the ASIS
-    above and the AIIS below, thinner in the notch between them (the wing's
-    mid-surface edge, which bows back by the notch depth)."""
+    """The anterior border of the ilium as one rounded edge of the plate: the
+    blunt ASIS above, the low broad AIIS below and the shallow notch between
+    them (the wing's mid-surface edge, which bows back by the notch depth),
+    as thick as anterior_border_thickness, so that it only rounds the edge
+    of the wing, which thickens into it (_wing_mid_and_thickness)."""
     v = np.linspace(0.0, 1.0, 60)
     edge, _, half = wing_mid_surface(body, [0.0, 0.03], v)
     inward = unit(edge[1] - edge[0])
-    spine_asis = 0.5 * body.t.get("pelvis.iliac_crest_thickness_anterior")
-    spine_aiis = 0.5 * _bottom_thickness(body, 0.0)
-    notch_r = 0.35 * spine_asis
-    r = notch_r + (spine_asis - notch_r) * np.exp(-((1 - v) / 0.14) ** 2) \
-        + (spine_aiis - notch_r) * np.exp(-(v / 0.14) ** 2)
+    r = 0.5 * anterior_border_thickness(body, v)
     centres = edge[0] + inward * (r - half[0])[:, None]
     return sphere_sweep(spline(centres[::4], 120), np.interp(np.linspace(0, 1, 120), v, r))
 
@@ -641,8 +712,7 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
     big = ac.radius + body.t.get("pelvis.acetabular_wall")
     tub_pts = [g.ischial_tuberosity(body), g.ischial_tuberosity_lowest(body)]
     ring_r = of.half_length + 2.2 * body.t.vec("pelvis.inferior_ramus_thickness")[0]
-    pub_pts = [sy.top_front, sy.top_front + sy.down * sy.height + sy.back * sy.depth,
-               sy.top_front + g.X * (sy.gap + body.t.get("pelvis.pubic_body_width"))]
+    pub_pts = pubic_body_surface(body)[0].reshape(-1, 3)
     ramus_pts = [g.pubic_tubercle(body), g.iliopubic_eminence(body), H]
     return {
         "wing": (wing, *_box_of(wing_pts, thick / 2 + 1)),
@@ -654,10 +724,10 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
         "ischial_spine": (spine_cone, *_box_of([g.ischial_spine(body)], 20.0)),
         "tuberosity": (tuberosity, *_box_of(tub_pts, 35.0)),
         "ischial_ramus": (ischial_ramus, *_box_of(tub_pts + [foramen_point(body, 165.0)], 25.0)),
-        "pubic_body": (pubic_body, *_box_of(pub_pts, 6.0)),
+        "pubic_body": (pubic_body, *_box_of(pub_pts, sy.depth / 2.0 + 1.0)),
         "superior_ramus": (ramus, *_box_of(ramus_pts, 15.0)),
         "pubic_tubercle": (tubercle, *_box_of(ramus_pts[:1], 8.0)),
-        "inferior_pubic_ramus": (inferior_ramus, *_box_of(pub_pts + [foramen_point(body, 225.0)], 25.0)),
+        "inferior_pubic_ramus": (inferior_ramus, *_box_of(np.vstack([pub_pts, foramen_point(body, 225.0)]), 25.0)),
         "obturator_frame": (_obturator_frame(body), of.centre - ring_r, of.centre + ring_r),
         "brim": (_brim_ridge(body), *_box_of(np.vstack([g.arcuate_line(body), g.pecten_pubis(body)]), 12.0)),
         "quadrilateral": (_quadrilateral_plate(body), *_box_of(
