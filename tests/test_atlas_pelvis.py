@@ -707,3 +707,18 @@ def test_the_anterior_border_thickens_into_the_plate_without_a_neck(manifest, me
         behind = width[(ys >= front - 14.0) & (ys <= front - 3.0)].min()
         assert behind >= 0.6 * at_border, (
             f"at z={z:.0f} the border is {at_border:.1f} mm thick but the bone behind it only {behind:.1f} mm")
+
+
+def test_the_pelvic_surface_runs_down_to_the_ischium_without_a_step(meshes):
+    """Seen from the pelvis, the wall behind the acetabulum (quadrilateral
+    surface) runs down from the arcuate line onto the ischium as one face:
+    along vertical lines of rays from the midline, the first bone met never
+    jumps sideways by as much as the 1 mm between neighbouring rays (a step
+    or an overhanging ledge would)."""
+    r = meshes["hip_bone_right"]
+    zs = np.arange(-40.0, 40.0, 1.0)
+    for y in (5.0, 0.0, -10.0, -20.0):
+        xs = np.array([_first_hit(r, np.array([20.0, y, z]), g.X, reach=80.0) for z in zs], float)
+        assert np.isfinite(xs).all()
+        jumps = np.abs(np.diff(xs))
+        assert jumps.max() < 1.0, f"a step of {jumps.max():.1f} mm in the pelvic surface at y={y:.0f}, z={zs[np.argmax(jumps)]:.0f}"

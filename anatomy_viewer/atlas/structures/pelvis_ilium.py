@@ -291,7 +291,7 @@ def _ischium_parts(body: Body):
     column = sweep(spline([c0, 0.5 * (c0 + spine_base) + inward * 3.0, spine_base, lesser, tub_c], 40),
                    rx=_along(40, [10.0, 10.0, 8.0, 8.0, 10.0]), ry=_along(40, [12.0, 12.0, 10.0, 10.0, 13.0]),
                    up=g.X)
-    spine_cone = round_cone(spine_base, spine - unit(spine - spine_base) * 2.5, 7.0, 2.5)
+    spine_cone = ischial_spine_field(body, spine_base, [c0, lesser])
     # the tuberosity: a long oval swelling on the posteroinferior surface, its
     # lower pole the sitting point and its surface through the hamstring facet
     tb = tuberosity_frame(body)
@@ -306,6 +306,35 @@ def _ischium_parts(body: Body):
     start = tb.centre + tb.R[:, 2] * 0.45 * tb.half[2] + tb.R[:, 1] * 0.5 * tb.half[1]
     ramus = flat_bar(body, start, foramen_point(body, 165.0, 0.5 * w_in), w_in, t_in)
     return column, body_isch, spine_cone, tuberosity, ramus
+
+
+# The ischial spine as a flattened triangle: half the length of its base
+# along the posterior border, its thickness at the base and at the tip
+# (mm, modelling: Standring's medial view shows a pointed triangular
+# projection about as long as its base is broad).
+_SPINE_BASE_HALF = 11.0
+_SPINE_THICKNESS = (9.0, 3.0)
+
+
+def ischial_spine_field(body: Body, base_centre, border_ends) -> Field:
+    """The ischial spine: a flat triangular projection from the posterior
+    border of the ischium between the greater and lesser sciatic notches,
+    its broad base on the border (from base_centre towards each of the two
+    border_ends) and its blunt point at the ischial spine landmark."""
+    spine = g.ischial_spine(body)
+    t_base, t_tip = _SPINE_THICKNESS
+    tip = spine - unit(spine - base_centre) * t_tip / 2.0
+    ends = [base_centre + unit(np.asarray(e) - base_centre) * _SPINE_BASE_HALF for e in border_ends]
+    pts, radii = [], []
+    n = 14
+    for i in range(n + 1):
+        f = i / n                                   # 0 at the base, 1 at the tip
+        for j in range(n + 1 - i):
+            w = j / max(n - i, 1)                   # across the base
+            base = ends[0] + (ends[1] - ends[0]) * w
+            pts.append(base + (tip - base) * f)
+            radii.append(0.5 * (t_base + (t_tip - t_base) * f))
+    return sphere_sweep(np.array(pts), np.array(radii), k_nearest=6)
 
 
 class TuberosityFrame:
@@ -602,21 +631,32 @@ def _brim_ridge(body: Body) -> Field:
     return sphere_sweep(centres, r)
 
 
+_QUADRILATERAL_BELOW_SPINE = 20.0  # how far the pelvic face reaches below the spine's base (mm, modelling)
+_QUADRILATERAL_FLUSH = 4.0  # how far the pelvic face moves out laterally towards its lower edge (mm, modelling)
+
+
 def _quadrilateral_plate(body: Body) -> Field:
-    """Pelvic wall below the arcuate line: from the brim down to the ischial
-    spine and the top of the obturator foramen, behind the acetabulum."""
+    """Pelvic wall below the arcuate line: from the brim down past the base
+    of the ischial spine onto the pelvic surface of the ischial body behind,
+    and to the top of the obturator foramen in front, behind the acetabulum
+    (one flat face down to the ischium, without a step at the spine's level)."""
     ac = g.acetabulum(body)
     of = g.obturator_foramen(body)
     top = g.arcuate_line(body, 30)
     spine = g.ischial_spine(body)
-    b0 = spine + unit(ac.centre - spine) * 14.0
-    b1 = of.centre + of.long_axis * (of.half_length + 6.0) - of.normal * 3.0
+    b0 = spine + unit(ac.centre - spine) * 14.0 - g.Z * _QUADRILATERAL_BELOW_SPINE
+    b1 = of.centre + of.long_axis * of.half_length - of.normal * 3.0
     bottom = np.linspace(b0, b1, len(top))
     t = 8.0
     v = np.linspace(0, 1, 40)
-    pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None]).reshape(-1, 3)
-    pts = pts + g.X * t / 2.0
-    return sphere_sweep(pts, t / 2.0 + 1.0)
+    pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None])
+    # towards its lower edge the plate thins and its pelvic face moves out
+    # laterally, so that it meets the ischium's and the obturator frame's
+    # pelvic faces flush instead of overhanging them by a step
+    ease = (v * v)[:, None, None]
+    pts = pts + g.X * (t / 2.0 + _QUADRILATERAL_FLUSH * ease)
+    radii = np.broadcast_to((t / 2.0 + 1.0 - 0.5 * _QUADRILATERAL_FLUSH * v * v)[:, None], pts.shape[:2])
+    return sphere_sweep(pts.reshape(-1, 3), radii.reshape(-1))
 
 
 def anterior_border(body: Body) -> Field:
