@@ -642,6 +642,59 @@ def test_the_pubic_body_is_a_block_with_an_oval_symphyseal_surface(meshes, body)
     assert (_distance(r, path) < 0).all(), "the inferior pubic ramus is not continuous with the pubic body"
 
 
+def test_the_symphyseal_surface_is_the_medial_face_of_the_body_not_a_slab(meshes, body):
+    """The pubic body is a block whose medial face is the symphyseal surface:
+    it keeps the symphysis' depth for the first 8 mm lateral of the face, and,
+    seen from the midline, nearly all of the body's section 8 mm lateral of the
+    face is covered by the flat oval or its narrow rounded edge (within 1.6 mm
+    of the symphyseal plane), rather than by a small oval standing proud on a
+    wide rounded rim (the previous pubic body: 2.2 mm at the 90th percentile)."""
+    r = meshes["hip_bone_right"]
+    sy = g.symphysis(body)
+    face_x = sy.gap / 2.0
+    step = 0.5
+    downs = np.arange(-4.0, sy.height + 4.0, step)
+    backs = np.arange(-4.0, sy.depth + 4.0, step)
+    D, B = np.meshgrid(downs, backs, indexing="ij")
+    base = sy.top_front + np.outer(D.ravel(), sy.down) + np.outer(B.ravel(), sy.back)
+    # AP (along y) thickness of the body at the face and 8 mm lateral, at mid-depth levels
+    ys = np.arange(-25.0, 25.0, 0.25)
+    for down in (10.0, 21.0, 32.0):
+        c = sy.top_front + sy.down * down + sy.back * sy.depth / 2.0
+        run = []
+        for dx in (0.5, 8.0):
+            pts = np.tile(c, (len(ys), 1))
+            pts[:, 0] = face_x + dx
+            pts[:, 1] += ys
+            inside = _distance(r, pts) < 0
+            mid = len(ys) // 2
+            assert inside[mid], f"no bone {dx} mm lateral of the symphyseal face at mid-depth"
+            lo, hi = mid, mid
+            while lo > 0 and inside[lo - 1]:
+                lo -= 1
+            while hi < len(ys) - 1 and inside[hi + 1]:
+                hi += 1
+            run.append((hi - lo + 1) * 0.25)
+        assert run[1] >= 0.75 * run[0], f"the body thins from {run[0]:.1f} to {run[1]:.1f} mm within 8 mm"
+    # the medial surface over the body's section 8 mm lateral of the face
+    lateral = base.copy()
+    lateral[:, 0] = face_x + 8.0
+    section = (_distance(r, lateral) < 0).reshape(D.shape)
+    depth = np.full(D.shape, np.nan)
+    for i, j in zip(*np.nonzero(section)):
+        p = base[i * len(backs) + j].copy()
+        p[0] = -10.0
+        hit = _first_hit(r, p, g.X, reach=40.0)
+        if hit is not None:
+            depth[i, j] = hit - 10.0 - face_x
+    rows = (depth < 0.6).any(axis=1)          # the levels the symphyseal surface spans
+    d = depth[rows][section[rows]]
+    d = d[np.isfinite(d)]
+    assert len(d) > 400
+    assert np.percentile(d, 90) <= 1.6, (
+        f"the symphyseal surface stands {np.percentile(d, 90):.1f} mm proud of its rim (90th percentile)")
+
+
 def test_the_ischial_tuberosity_lies_on_a_continuous_ischium(meshes, body):
     """The tuberosity is part of the ischium, not a separate lobe: bone all the
     way from behind the acetabulum down to the tuberosity and on from the

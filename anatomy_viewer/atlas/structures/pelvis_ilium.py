@@ -32,7 +32,8 @@ from . import pelvis_geometry as g
 from . import pelvis_sacroiliac as si
 
 BLEND = 6.0  # fillet between the parts (mm)
-PUBIC_FACE_CUT = 3.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
+PUBIC_FACE_CUT = 6.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
+PUBIC_FACE_ROUND = 2.5  # rounding of the edge round the symphyseal surface (mm)
 
 
 def _arclen_param(curve: np.ndarray) -> np.ndarray:
@@ -396,8 +397,10 @@ def pubic_body_surface(body: Body, nu: int = 16, nv: int = 24):
 
     A flattened quadrangular plate: as deep as the symphysis at its medial
     end (where hip_bone_field cuts it flat into the symphyseal surface,
-    PUBIC_FACE_CUT mm inside its rounded edge, so the surface is an oval
-    flush with the body's medial face), thinning laterally to the obturator
+    PUBIC_FACE_CUT mm into its rounded end, nearly through the rounding, so
+    that the oval surface is the whole medial face of the body with an edge
+    rounded by PUBIC_FACE_ROUND mm, not a small oval on a wide rounded rim),
+    keeping that depth for half its width and then thinning to the obturator
     frame, its lateral border the foramen's medial margin, so that the
     superior ramus leaves its upper lateral corner and the inferior ramus its
     lower lateral corner without a gap."""
@@ -802,7 +805,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
         d = smax(d, -opening(P), 2.0)
         d = smax(d, -fossa(P), 1.5)
         d = smax(d, -notch(P), 3.0)
-        d = smax(d, gap - P[:, 0], 1.0)          # medial face of the pubis at the symphysis
+        d = smax(d, gap - P[:, 0], PUBIC_FACE_ROUND)  # medial face of the pubis at the symphysis
         if sacrum is not None:
             # the ilium stands back from the sacrum by the interosseous-ligament
             # cleft, except at the raised auricular facet across the joint space
