@@ -642,6 +642,59 @@ def test_the_pubic_body_is_a_block_with_an_oval_symphyseal_surface(meshes, body)
     assert (_distance(r, path) < 0).all(), "the inferior pubic ramus is not continuous with the pubic body"
 
 
+def test_the_symphyseal_surface_is_the_medial_face_of_the_body_not_a_slab(meshes, body):
+    """The pubic body is a block whose medial face is the symphyseal surface:
+    it keeps the symphysis' depth for the first 8 mm lateral of the face, and,
+    seen from the midline, nearly all of the body's section 8 mm lateral of the
+    face is covered by the flat oval or its narrow rounded edge (within 1.6 mm
+    of the symphyseal plane), rather than by a small oval standing proud on a
+    wide rounded rim (the previous pubic body: 2.2 mm at the 90th percentile)."""
+    r = meshes["hip_bone_right"]
+    sy = g.symphysis(body)
+    face_x = sy.gap / 2.0
+    step = 0.5
+    downs = np.arange(-4.0, sy.height + 4.0, step)
+    backs = np.arange(-4.0, sy.depth + 4.0, step)
+    D, B = np.meshgrid(downs, backs, indexing="ij")
+    base = sy.top_front + np.outer(D.ravel(), sy.down) + np.outer(B.ravel(), sy.back)
+    # AP (along y) thickness of the body at the face and 8 mm lateral, at mid-depth levels
+    ys = np.arange(-25.0, 25.0, 0.25)
+    for down in (10.0, 21.0, 32.0):
+        c = sy.top_front + sy.down * down + sy.back * sy.depth / 2.0
+        run = []
+        for dx in (0.5, 8.0):
+            pts = np.tile(c, (len(ys), 1))
+            pts[:, 0] = face_x + dx
+            pts[:, 1] += ys
+            inside = _distance(r, pts) < 0
+            mid = len(ys) // 2
+            assert inside[mid], f"no bone {dx} mm lateral of the symphyseal face at mid-depth"
+            lo, hi = mid, mid
+            while lo > 0 and inside[lo - 1]:
+                lo -= 1
+            while hi < len(ys) - 1 and inside[hi + 1]:
+                hi += 1
+            run.append((hi - lo + 1) * 0.25)
+        assert run[1] >= 0.75 * run[0], f"the body thins from {run[0]:.1f} to {run[1]:.1f} mm within 8 mm"
+    # the medial surface over the body's section 8 mm lateral of the face
+    lateral = base.copy()
+    lateral[:, 0] = face_x + 8.0
+    section = (_distance(r, lateral) < 0).reshape(D.shape)
+    depth = np.full(D.shape, np.nan)
+    for i, j in zip(*np.nonzero(section)):
+        p = base[i * len(backs) + j].copy()
+        p[0] = -10.0
+        hit = _first_hit(r, p, g.X, reach=40.0)
+        if hit is not None:
+            depth[i, j] = hit - 10.0 - face_x
+    rows = (depth < 0.6).any(axis=1)          # the levels the symphyseal surface spans
+    d = depth[rows][section[rows]]
+    d = d[np.isfinite(d)]
+    assert len(d) > 400
+    assert np.percentile(d, 90) <= 1.6, (
+        f"the symphyseal surface stands {np.percentile(d, 90):.1f} mm proud of its rim (90th percentile)")
+
+
 def test_the_ischial_tuberosity_lies_on_a_continuous_ischium(meshes, body):
     """The tuberosity is part of the ischium, not a separate lobe: bone all the
     way from behind the acetabulum down to the tuberosity and on from the
@@ -661,3 +714,64 @@ def test_the_ischial_tuberosity_lies_on_a_continuous_ischium(meshes, body):
     under = tb.centre - inn * (tb.half[1] - 3.0)
     length = _chord_inside(r, under - down * 45.0, down, 90.0)
     assert 45.0 <= length <= 70.0, f"tuberosity {length:.0f} mm long"
+
+
+def _inside_grid(mesh: pv.PolyData, origin, e1, e2, a, b) -> np.ndarray:
+    """Which points of the plane grid origin + a_i e1 + b_j e2 lie inside the mesh ((len(a), len(b)) bools)."""
+    A, B = np.meshgrid(a, b, indexing="ij")
+    pts = np.asarray(origin) + np.outer(A.ravel(), e1) + np.outer(B.ravel(), e2)
+    return (_distance(mesh, pts) < 0).reshape(A.shape)
+
+
+def test_the_pubic_body_and_its_rami_are_one_piece_of_bone(meshes, body):
+    """Across the pubis at the middle of the symphysis (a section square to
+    its long axis, from the midline out past the obturator foramen's medial
+    margin) the pubic body and the bone lateral of it are one connected
+    region, not a block beside a separate bar joined by struts higher up."""
+    from scipy import ndimage
+
+    r = meshes["hip_bone_right"]
+    sy = g.symphysis(body)
+    step = 0.5
+    a, b = np.arange(0.0, 50.0, step), np.arange(-20.0, 25.0, step)
+    for down in (0.0, 6.0):
+        inside = _inside_grid(r, sy.centre + sy.down * down, g.X, sy.back, a, b)
+        labels, n = ndimage.label(inside)
+        assert n == 1, f"{n} separate pieces of bone across the pubis {down:.0f} mm below the symphysis' middle"
+        # the body (16 mm deep, 20 mm to the foramen) and the bone beyond it
+        assert inside.sum() * step * step > 500.0
+
+
+def test_the_anterior_border_thickens_into_the_plate_without_a_neck(manifest, meshes):
+    """Between the ASIS and the AIIS the anterior border is the thickened
+    edge of the iliac plate: in horizontal sections the bone 3-14 mm behind
+    the border is never much thinner than at the border itself (no round bead
+    on a thin stalk)."""
+    r = meshes["hip_bone_right"]
+    asis, aiis = _lm(manifest, "asis_right"), _lm(manifest, "aiis_right")
+    step = 0.5
+    xs, ys = np.arange(asis[0] - 35.0, asis[0] + 15.0, step), np.arange(asis[1] - 75.0, asis[1] + 15.0, step)
+    for f in (0.4, 0.55, 0.7):
+        z = aiis[2] + f * (asis[2] - aiis[2])
+        inside = _inside_grid(r, [0.0, 0.0, z], g.X, [0.0, 1.0, 0.0], xs, ys)
+        width = inside.sum(axis=0) * step           # side-to-side extent of bone at each y
+        front = ys[width > 0].max()
+        at_border = width[(ys >= front - 6.0) & (ys <= front)].max()
+        behind = width[(ys >= front - 14.0) & (ys <= front - 3.0)].min()
+        assert behind >= 0.6 * at_border, (
+            f"at z={z:.0f} the border is {at_border:.1f} mm thick but the bone behind it only {behind:.1f} mm")
+
+
+def test_the_pelvic_surface_runs_down_to_the_ischium_without_a_step(meshes):
+    """Seen from the pelvis, the wall behind the acetabulum (quadrilateral
+    surface) runs down from the arcuate line onto the ischium as one face:
+    along vertical lines of rays from the midline, the first bone met never
+    jumps sideways by as much as the 1 mm between neighbouring rays (a step
+    or an overhanging ledge would)."""
+    r = meshes["hip_bone_right"]
+    zs = np.arange(-40.0, 40.0, 1.0)
+    for y in (5.0, 0.0, -10.0, -20.0):
+        xs = np.array([_first_hit(r, np.array([20.0, y, z]), g.X, reach=80.0) for z in zs], float)
+        assert np.isfinite(xs).all()
+        jumps = np.abs(np.diff(xs))
+        assert jumps.max() < 1.0, f"a step of {jumps.max():.1f} mm in the pelvic surface at y={y:.0f}, z={zs[np.argmax(jumps)]:.0f}"

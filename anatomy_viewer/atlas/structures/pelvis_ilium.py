@@ -32,8 +32,8 @@ from . import pelvis_geometry as g
 from . import pelvis_sacroiliac as si
 
 BLEND = 6.0  # fillet between the parts (mm)
-PUBIC_FACE_CUT = 3.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
-PUBIC_BODY_ROUND = 7.0  # rounding of the pubic body's edges and corners (mm, modelling)
+PUBIC_FACE_CUT = 6.0  # how far the pubic body reaches past the symphyseal plane before it is cut flat (mm)
+PUBIC_FACE_ROUND = 2.5  # rounding of the edge round the symphyseal surface (mm)
 
 
 def _arclen_param(curve: np.ndarray) -> np.ndarray:
@@ -60,11 +60,36 @@ def wing_lower_border(body: Body, n: int = 200) -> np.ndarray:
                    g.piis(body)], n)
 
 
+# How the anterior border of the ilium thickens into the plate behind it:
+# the fraction of the wing (u along the crest) over which the border's
+# thickness fades into the thin iliac fossa, and the thinnest the border gets
+# in the notch between the spines, as a fraction of the crest's thickness at
+# the ASIS (modelling shape factors).
+_BORDER_REACH_U = 0.2
+_BORDER_NOTCH_FRACTION = 0.85
+_NOTCH_REACH_U = 0.3  # how far back into the plate the notch's bow fades out (wing u)
+
+
+def anterior_border_thickness(body: Body, v) -> np.ndarray:
+    """Full thickness (mm) of the anterior border of the right ilium at wing
+    parameters v (0 at the AIIS, 1 at the ASIS): the crest's anterior end
+    (ASIS) above, the thick supra-acetabular base (AIIS) below, never thinner
+    than a set fraction of the ASIS in the notch between them, so that the
+    border is the rounded edge of the plate, not a rod between two balls."""
+    v = np.asarray(v, float)
+    t_asis = float(g.crest_thickness(body, np.array([0.0]))[0])
+    t_aiis = float(_bottom_thickness(body, 0.0))
+    notch = _BORDER_NOTCH_FRACTION * t_asis
+    s = v * v * (3.0 - 2.0 * v)
+    ends = t_aiis + (t_asis - t_aiis) * s
+    return ends - (ends - notch) * np.sin(np.pi * v) ** 2
+
+
 def _bottom_thickness(body: Body, u):
     col = body.t.get("pelvis.supra_acetabular_thickness")
     post = body.t.get("pelvis.iliac_crest_thickness_posterior")
     ant = body.t.get("pelvis.iliac_crest_thickness_anterior")
-    return np.interp(u, [0.0, 0.12, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
+    return np.interp(u, [0.0, 0.2, 0.42, 0.62, 1.0], [ant, col, col, 0.6 * col, post])
 
 
 def psis_tip_direction(body: Body) -> np.ndarray:
@@ -137,19 +162,24 @@ def _wing_mid_and_thickness(body: Body, u: np.ndarray, v: np.ndarray):
     # between PSIS and PIIS (posterior border bows forwards)
     tangent = unit(crest[8] - crest[0])
     notch = body.t.get("pelvis.asis_aiis_notch_depth")
-    mid = mid + (notch * np.sin(np.pi * V) * np.exp(-(U / 0.06) ** 2))[..., None] * tangent
+    # the front part of the plate bows back as a whole (a narrow bow would
+    # crowd the plate's front into a rod behind the spines)
+    reach = np.clip(1.0 - U / _NOTCH_REACH_U, 0.0, 1.0)
+    mid = mid + (notch * np.sin(np.pi * V) * reach * reach * (3.0 - 2.0 * reach))[..., None] * tangent
     tangent_p = unit(crest[-1] - crest[-9])
     mid = mid - (0.5 * notch * np.sin(np.pi * V) * np.exp(-((1 - U) / 0.05) ** 2))[..., None] * tangent_p
     # thickness
     tf = body.t.get("pelvis.iliac_fossa_thickness")
     tpost = body.t.get("pelvis.posterior_ilium_thickness")
-    tant = 0.7 * body.t.get("pelvis.iliac_crest_thickness_anterior")
+    # the anterior border thickens the plate smoothly over its front part
+    fade = np.clip(1.0 - U / _BORDER_REACH_U, 0.0, 1.0)
+    border = anterior_border_thickness(body, V) * fade * (2.0 - fade)
     thick = np.maximum.reduce([
         np.full_like(U, tf),
         tc[:, None] * np.exp(-((1 - V) / 0.10) ** 2),
         tb[:, None] * np.exp(-(V / 0.24) ** 2),
         tpost * np.exp(-((1 - U) / 0.13) ** 2) * (0.5 + 0.5 * V),
-        tant * np.exp(-(U / 0.05) ** 2),
+        border,
     ])
     return mid, thick
 
@@ -262,7 +292,7 @@ def _ischium_parts(body: Body):
     column = sweep(spline([c0, 0.5 * (c0 + spine_base) + inward * 3.0, spine_base, lesser, tub_c], 40),
                    rx=_along(40, [10.0, 10.0, 8.0, 8.0, 10.0]), ry=_along(40, [12.0, 12.0, 10.0, 10.0, 13.0]),
                    up=g.X)
-    spine_cone = round_cone(spine_base, spine - unit(spine - spine_base) * 2.5, 7.0, 2.5)
+    spine_cone = ischial_spine_field(body, spine_base, [c0, lesser])
     # the tuberosity: a long oval swelling on the posteroinferior surface, its
     # lower pole the sitting point and its surface through the hamstring facet
     tb = tuberosity_frame(body)
@@ -277,6 +307,35 @@ def _ischium_parts(body: Body):
     start = tb.centre + tb.R[:, 2] * 0.45 * tb.half[2] + tb.R[:, 1] * 0.5 * tb.half[1]
     ramus = flat_bar(body, start, foramen_point(body, 165.0, 0.5 * w_in), w_in, t_in)
     return column, body_isch, spine_cone, tuberosity, ramus
+
+
+# The ischial spine as a flattened triangle: half the length of its base
+# along the posterior border, its thickness at the base and at the tip
+# (mm, modelling: Standring's medial view shows a pointed triangular
+# projection about as long as its base is broad).
+_SPINE_BASE_HALF = 11.0
+_SPINE_THICKNESS = (9.0, 3.0)
+
+
+def ischial_spine_field(body: Body, base_centre, border_ends) -> Field:
+    """The ischial spine: a flat triangular projection from the posterior
+    border of the ischium between the greater and lesser sciatic notches,
+    its broad base on the border (from base_centre towards each of the two
+    border_ends) and its blunt point at the ischial spine landmark."""
+    spine = g.ischial_spine(body)
+    t_base, t_tip = _SPINE_THICKNESS
+    tip = spine - unit(spine - base_centre) * t_tip / 2.0
+    ends = [base_centre + unit(np.asarray(e) - base_centre) * _SPINE_BASE_HALF for e in border_ends]
+    pts, radii = [], []
+    n = 14
+    for i in range(n + 1):
+        f = i / n                                   # 0 at the base, 1 at the tip
+        for j in range(n + 1 - i):
+            w = j / max(n - i, 1)                   # across the base
+            base = ends[0] + (ends[1] - ends[0]) * w
+            pts.append(base + (tip - base) * f)
+            radii.append(0.5 * (t_base + (t_tip - t_base) * f))
+    return sphere_sweep(np.array(pts), np.array(radii), k_nearest=6)
 
 
 class TuberosityFrame:
@@ -319,19 +378,63 @@ def flat_bar(body: Body, start, end, breadth: float, thickness: float) -> Field:
                round_r=0.4 * thickness)
 
 
+# Where the pubic body meets the obturator foramen: the foramen outline's
+# angles (see foramen_point) between which it forms the body's lateral
+# border, from the upper (superior ramus) to the lower (inferior ramus) corner;
+# and how thick the body is there, in units of the ischiopubic ramus's
+# thickness (modelling shape factors read off Standring's medial and anterior
+# views of the pubis).
+_PUBIC_RIM_ANGLES = (325.0, 290.0, 245.0)
+_PUBIC_RIM_THICKNESS = 1.1
+
+
+def pubic_body_surface(body: Body, nu: int = 16, nv: int = 24):
+    """Mid-surface of the right pubic body and its half-thickness on a (u, v)
+    grid: u from the symphysis (0) to the margin of the obturator foramen (1),
+    v from the upper border (0: the pubic crest, ending laterally under the
+    pubic tubercle) to the lower border (1). Returns (points (nu, nv, 3),
+    half-thickness (nu, nv)).
+
+    A flattened quadrangular plate: as deep as the symphysis at its medial
+    end (where hip_bone_field cuts it flat into the symphyseal surface,
+    PUBIC_FACE_CUT mm into its rounded end, nearly through the rounding, so
+    that the oval surface is the whole medial face of the body with an edge
+    rounded by PUBIC_FACE_ROUND mm, not a small oval on a wide rounded rim),
+    keeping that depth for half its width and then thinning to the obturator
+    frame, its lateral border the foramen's medial margin, so that the
+    superior ramus leaves its upper lateral corner and the inferior ramus its
+    lower lateral corner without a gap."""
+    sy = g.symphysis(body)
+    t_in = body.t.vec("pelvis.inferior_ramus_thickness")[1]
+    r_med = sy.depth / 2.0
+    r_lat = _PUBIC_RIM_THICKNESS * t_in / 2.0
+    v = np.linspace(0.0, 1.0, nv)
+    u = np.linspace(0.0, 1.0, nu)
+    # medial border: the symphysis, its centres one radius inside its top and bottom
+    m0 = sy.top_front + sy.back * r_med + sy.down * r_med
+    m0[0] = sy.gap / 2.0 + r_med - PUBIC_FACE_CUT
+    M = m0 + np.outer(v, sy.down * (sy.height - 2.0 * r_med))
+    # lateral border: from under the pubic tubercle down the foramen's margin
+    tub = g.pubic_tubercle(body)
+    under_tubercle = tub + sy.back * r_med + sy.down * r_med
+    rim = [foramen_point(body, a, r_lat + 1.0) for a in _PUBIC_RIM_ANGLES]
+    L = _interp_curve(spline(np.vstack([under_tubercle, rim]), 60), v)
+    U = u[:, None, None]
+    pts = (1.0 - U) * M[None] + U * L[None]
+    # as thick as the symphysis over its medial half, thinning to the frame
+    r_edge = np.interp(v, [0.0, 0.3], [r_med, r_lat])
+    k = np.clip((u - 0.5) / 0.5, 0.0, 1.0)
+    k = (k * k * (3.0 - 2.0 * k))[:, None]
+    half = (1.0 - k) * r_med + k * r_edge[None, :]
+    return pts, half
+
+
 def _pubis_parts(body: Body):
     sy = g.symphysis(body)
     ac = g.acetabulum(body)
-    width = body.t.get("pelvis.pubic_body_width")
     h_sr, d_sr = body.t.vec("pelvis.superior_ramus_thickness")
-    R = np.column_stack([g.X, -sy.back, -sy.down])
-    centre = sy.centre + g.X * (sy.gap / 2.0 + width / 2.0)
-    # a flattened quadrangular block as tall as the symphysis and as deep as
-    # its surface, its medial face cut flat at the symphysis (hip_bone_field)
-    # into the oval symphyseal surface that the rounded corners leave
-    pubic_body = box(centre - g.X * PUBIC_FACE_CUT / 2.0,
-                     (width / 2.0 + PUBIC_FACE_CUT / 2.0, sy.depth / 2.0, sy.height / 2.0), R,
-                     round_r=PUBIC_BODY_ROUND)
+    pts, half = pubic_body_surface(body)
+    pubic_body = sphere_sweep(pts.reshape(-1, 3), half.reshape(-1), k_nearest=6)
     tub = g.pubic_tubercle(body)
     emin = g.iliopubic_eminence(body)
     end = emin + unit(ac.centre - emin) * (h_sr / 2.0) + sy.down * 0.3 * h_sr
@@ -343,7 +446,10 @@ def _pubis_parts(body: Body):
 
     def ramus(P):
         return smin(root(P), bar(P), 3.0)
-    tubercle = sphere(tub + unit(centre - tub) * 4.0, 5.0)
+    # the tubercle: a knob at the lateral end of the pubic crest, its centre
+    # 4 mm in from the landmark towards the middle of the body
+    width = body.t.get("pelvis.pubic_body_width")
+    tubercle = sphere(tub + unit(sy.centre + g.X * (sy.gap / 2.0 + width / 2.0) - tub) * 4.0, 5.0)
     return pubic_body, ramus, tubercle, inferior_pubic_ramus(body)
 
 
@@ -363,10 +469,9 @@ def inferior_pubic_ramus(body: Body) -> Field:
     """The inferior pubic ramus where it leaves the lower lateral corner of
     the pubic body: a flat bar in the plane of the obturator foramen, running
     down, back and laterally into the ischiopubic part of the frame."""
-    sy = g.symphysis(body)
-    width = body.t.get("pelvis.pubic_body_width")
     w_in, t_in = body.t.vec("pelvis.inferior_ramus_thickness")
-    corner = sy.centre + g.X * (sy.gap / 2.0 + width - PUBIC_BODY_ROUND) + sy.down * (0.5 * sy.height - PUBIC_BODY_ROUND)
+    pts, _ = pubic_body_surface(body)
+    corner = pts[len(pts) // 2, -1]          # the middle of the body's lower border
     return flat_bar(body, corner, foramen_point(body, 225.0, 0.5 * w_in), w_in, t_in)
 
 
@@ -529,35 +634,44 @@ def _brim_ridge(body: Body) -> Field:
     return sphere_sweep(centres, r)
 
 
+_QUADRILATERAL_BELOW_SPINE = 20.0  # how far the pelvic face reaches below the spine's base (mm, modelling)
+_QUADRILATERAL_FLUSH = 4.0  # how far the pelvic face moves out laterally towards its lower edge (mm, modelling)
+
+
 def _quadrilateral_plate(body: Body) -> Field:
-    """Pelvic wall below the arcuate line: from the brim down to the ischial
-    spine and the top of the obturator foramen, behind the acetabulum."""
+    """Pelvic wall below the arcuate line: from the brim down past the base
+    of the ischial spine onto the pelvic surface of the ischial body behind,
+    and to the top of the obturator foramen in front, behind the acetabulum
+    (one flat face down to the ischium, without a step at the spine's level)."""
     ac = g.acetabulum(body)
     of = g.obturator_foramen(body)
     top = g.arcuate_line(body, 30)
     spine = g.ischial_spine(body)
-    b0 = spine + unit(ac.centre - spine) * 14.0
-    b1 = of.centre + of.long_axis * (of.half_length + 6.0) - of.normal * 3.0
+    b0 = spine + unit(ac.centre - spine) * 14.0 - g.Z * _QUADRILATERAL_BELOW_SPINE
+    b1 = of.centre + of.long_axis * of.half_length - of.normal * 3.0
     bottom = np.linspace(b0, b1, len(top))
     t = 8.0
     v = np.linspace(0, 1, 40)
-    pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None]).reshape(-1, 3)
-    pts = pts + g.X * t / 2.0
-    return sphere_sweep(pts, t / 2.0 + 1.0)
+    pts = (top[None, :, :] * (1 - v)[:, None, None] + bottom[None, :, :] * v[:, None, None])
+    # towards its lower edge the plate thins and its pelvic face moves out
+    # laterally, so that it meets the ischium's and the obturator frame's
+    # pelvic faces flush instead of overhanging them by a step
+    ease = (v * v)[:, None, None]
+    pts = pts + g.X * (t / 2.0 + _QUADRILATERAL_FLUSH * ease)
+    radii = np.broadcast_to((t / 2.0 + 1.0 - 0.5 * _QUADRILATERAL_FLUSH * v * v)[:, None], pts.shape[:2])
+    return sphere_sweep(pts.reshape(-1, 3), radii.reshape(-1))
 
 
 def anterior_border(body: Body) -> Field:
-    """The anterior border of the ilium as one rounded edge: thick at the ASIS
-    above and the AIIS below, thinner in the notch between them (the wing's
-    mid-surface edge, which bows back by the notch depth)."""
+    """The anterior border of the ilium as one rounded edge of the plate: the
+    blunt ASIS above, the low broad AIIS below and the shallow notch between
+    them (the wing's mid-surface edge, which bows back by the notch depth),
+    as thick as anterior_border_thickness, so that it only rounds the edge
+    of the wing, which thickens into it (_wing_mid_and_thickness)."""
     v = np.linspace(0.0, 1.0, 60)
     edge, _, half = wing_mid_surface(body, [0.0, 0.03], v)
     inward = unit(edge[1] - edge[0])
-    spine_asis = 0.5 * body.t.get("pelvis.iliac_crest_thickness_anterior")
-    spine_aiis = 0.5 * _bottom_thickness(body, 0.0)
-    notch_r = 0.35 * spine_asis
-    r = notch_r + (spine_asis - notch_r) * np.exp(-((1 - v) / 0.14) ** 2) \
-        + (spine_aiis - notch_r) * np.exp(-(v / 0.14) ** 2)
+    r = 0.5 * anterior_border_thickness(body, v)
     centres = edge[0] + inward * (r - half[0])[:, None]
     return sphere_sweep(spline(centres[::4], 120), np.interp(np.linspace(0, 1, 120), v, r))
 
@@ -641,8 +755,7 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
     big = ac.radius + body.t.get("pelvis.acetabular_wall")
     tub_pts = [g.ischial_tuberosity(body), g.ischial_tuberosity_lowest(body)]
     ring_r = of.half_length + 2.2 * body.t.vec("pelvis.inferior_ramus_thickness")[0]
-    pub_pts = [sy.top_front, sy.top_front + sy.down * sy.height + sy.back * sy.depth,
-               sy.top_front + g.X * (sy.gap + body.t.get("pelvis.pubic_body_width"))]
+    pub_pts = pubic_body_surface(body)[0].reshape(-1, 3)
     ramus_pts = [g.pubic_tubercle(body), g.iliopubic_eminence(body), H]
     return {
         "wing": (wing, *_box_of(wing_pts, thick / 2 + 1)),
@@ -654,10 +767,10 @@ def hip_bone_parts(body: Body) -> dict[str, tuple[Field, np.ndarray, np.ndarray]
         "ischial_spine": (spine_cone, *_box_of([g.ischial_spine(body)], 20.0)),
         "tuberosity": (tuberosity, *_box_of(tub_pts, 35.0)),
         "ischial_ramus": (ischial_ramus, *_box_of(tub_pts + [foramen_point(body, 165.0)], 25.0)),
-        "pubic_body": (pubic_body, *_box_of(pub_pts, 6.0)),
+        "pubic_body": (pubic_body, *_box_of(pub_pts, sy.depth / 2.0 + 1.0)),
         "superior_ramus": (ramus, *_box_of(ramus_pts, 15.0)),
         "pubic_tubercle": (tubercle, *_box_of(ramus_pts[:1], 8.0)),
-        "inferior_pubic_ramus": (inferior_ramus, *_box_of(pub_pts + [foramen_point(body, 225.0)], 25.0)),
+        "inferior_pubic_ramus": (inferior_ramus, *_box_of(np.vstack([pub_pts, foramen_point(body, 225.0)]), 25.0)),
         "obturator_frame": (_obturator_frame(body), of.centre - ring_r, of.centre + ring_r),
         "brim": (_brim_ridge(body), *_box_of(np.vstack([g.arcuate_line(body), g.pecten_pubis(body)]), 12.0)),
         "quadrilateral": (_quadrilateral_plate(body), *_box_of(
@@ -692,7 +805,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
         d = smax(d, -opening(P), 2.0)
         d = smax(d, -fossa(P), 1.5)
         d = smax(d, -notch(P), 3.0)
-        d = smax(d, gap - P[:, 0], 1.0)          # medial face of the pubis at the symphysis
+        d = smax(d, gap - P[:, 0], PUBIC_FACE_ROUND)  # medial face of the pubis at the symphysis
         if sacrum is not None:
             # the ilium stands back from the sacrum by the interosseous-ligament
             # cleft, except at the raised auricular facet across the joint space
