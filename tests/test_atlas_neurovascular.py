@@ -141,3 +141,56 @@ def test_inguinal_ligament_bridges_the_femoral_vessels():
     beside = lig[np.abs(lig[:, 0] - np.median(vein[:, 0])) < 3.0]
     under = vein[np.abs(vein[:, 2] - beside[:, 2].mean()) < 3.0]
     assert beside[:, 1].min() > under[:, 1].mean(), "the ligament passes in front of the vein"
+
+
+# ---------------------------------------------------------------- the adductor canal
+
+@pytest.mark.parametrize("vessel", ["femoral_artery_right", "femoral_vein_right"])
+def test_femoral_vessels_run_through_no_thigh_muscle(vessel):
+    """From the ligament to the adductor hiatus the artery and vein run between
+    the muscles (femoral triangle, adductor canal), never through one."""
+    from anatomy_viewer.paths import meshes_dir
+
+    m = manifest_with(vessel, "adductor_longus_right", "vastus_medialis_right", "sartorius_right")
+    muscles = [s.id for s in m.structures if s.kind.value == "muscle" and s.side.value == "right"
+               and (meshes_dir() / s.file).exists()]
+    assert len(muscles) > 10
+    for muscle in muscles:
+        inside = _inside_fraction(vessel, muscle)
+        assert inside < 0.015, f"{100 * inside:.1f}% of {vessel} lies inside {muscle}"
+
+
+def _section(sid: str, z: float) -> np.ndarray:
+    """(N, 2) x, y points of a structure's outline in the horizontal plane z."""
+    from atlas_support import polydata_of
+
+    sl = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z))
+    return np.asarray(sl.points)[:, :2]
+
+
+@pytest.mark.parametrize("fraction, back_wall", [(0.38, "adductor_longus"), (0.45, "adductor_longus"),
+                                                 (0.52, "adductor_magnus")])
+def test_vessels_lie_in_the_adductor_canal_in_the_middle_third(fraction, back_wall):
+    """In the middle third of the thigh the artery and vein lie in the adductor
+    canal: the artery in front of the vein, vastus medialis lateral to both,
+    adductor longus (lower down, below its insertion, adductor magnus) behind
+    them, none of it in front of them and its medial edge medial to the
+    artery, and sartorius over them in front, reaching medial of them
+    (Standring; clinical-facts.md, sartorius)."""
+    wall = f"{back_wall}_right"
+    manifest_with("femoral_artery_right", "femoral_vein_right", "vastus_medialis_right", "sartorius_right", wall)
+    body = Body()
+    z = body.hjc[2] + fraction * (body.knee_centre[2] - body.hjc[2])
+    artery, vein = _section("femoral_artery_right", z), _section("femoral_vein_right", z)
+    a, v = artery.mean(axis=0), vein.mean(axis=0)
+    r = body.t.get("neurovascular.femoral_artery_diameter") / 2.0
+    assert a[1] > v[1] + 3.0, f"the artery is not in front of the vein at z = {z:.0f}"
+    vm = _section("vastus_medialis_right", z)
+    assert vm[:, 0].min() > max(artery[:, 0].max(), vein[:, 0].max()), "vastus medialis reaches medial of the vessels"
+    back = _section(wall, z)
+    assert back[:, 0].min() < a[0], f"the artery lies medial to {back_wall}"
+    beside = back[np.abs(back[:, 0] - v[0]) < r]
+    assert len(beside) and beside[:, 1].max() < v[1], f"{back_wall} does not lie behind the vessels"
+    sart = _section("sartorius_right", z)
+    assert sart[:, 1].mean() > a[1] + r, "sartorius does not lie in front of the artery"
+    assert sart[:, 0].min() < a[0] - r, "sartorius does not cover the artery from the medial side"

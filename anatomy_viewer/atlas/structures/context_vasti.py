@@ -51,6 +51,7 @@ LATERALIS_OBSTACLE_SPACING = 2.0  # mm, grid of that sampling (its belly is broa
 CAPPED_LATTICE = 2.0     # a capped belly's lattice is set for spheres this many tendon half thicknesses
 FACE_ROUNDING = 5.0      # mm, soft minimum where vastus lateralis's faces meet (rounded edges)
 CAP_BLEND = 3.0         # mm, smooth minimum where a belly's thickness meets a flat face
+CANAL_BLEND = 3.0       # mm, smooth maximum where vastus medialis is cut back to the adductor canal's wall
 
 
 def patella_insertion(body: Body, muscle: str, n: int = 2) -> np.ndarray:
@@ -290,9 +291,21 @@ def _vastus_lateralis(body: Body) -> Built:
 
 @context_shape("vastus_medialis", KNEE, ("vastus_intermedius",))
 def _vastus_medialis(body: Body) -> Built:
+    """Round the medial shaft, sized to its published volume; then its medial
+    face is cut back to the anterolateral wall of the adductor canal (clear
+    of the femoral vessels and of the space medial of that wall,
+    neurovascular.medial_of_canal_wall) without sizing it again, so the
+    volume the canal takes is not put back elsewhere (behind the shaft,
+    where adductor longus and magnus reach the linea aspera)."""
+    from .muscles import pulled_inside
+    from .neurovascular import medial_of_canal_wall
+
     shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body),
                   [0.0, 0.3, 0.7, 0.88, 1.0], [0.35, 0.6, 1.0, 0.8, 0.35], 24.0)
-    return sized(body, "vastus_medialis", shape)
+    whole = sized(body, "vastus_medialis", shape)
+    field = clear_of(whole.field, medial_of_canal_wall(body), GAP, CANAL_BLEND)
+    line = CentreLine(pulled_inside(field, whole.line.points))
+    return Built(field, whole.lo, whole.hi, line, whole.cloud, whole.target)
 
 
 @recipe("vastus_lateralis", name="Vastus lateralis", latin="Musculus vastus lateralis", kind="muscle",

@@ -910,8 +910,16 @@ def _adductor_longus(body: Body) -> Built:
         central = CentreLine.through(surface(np.full(6, 0.5), np.linspace(0, 1, 6)))
         return cloud, central
 
-    return _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),),
-                  smooth_push=True)
+    # the femoral vessels lie on it in the femoral triangle and the adductor
+    # canal, never in or under it: cut clear of them and of the space in
+    # front of them once it is sized (the canal's volume is not put back elsewhere)
+    from .neurovascular import in_front_of_canal_floor
+
+    whole = _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),),
+                   smooth_push=True)
+    field = clear_of(whole.field, in_front_of_canal_floor(body), VESSEL_GAP, MUSCLE_BLEND)
+    return Built(field, whole.lo, whole.hi, CentreLine(pulled_inside(field, whole.line.points)), whole.scale,
+                 whole.target)
 
 
 # ---------------------------------------------------------------- piriformis
@@ -1015,7 +1023,7 @@ def pectineus(body: Body) -> Part:
 
 
 @recipe("adductor_longus", name="Adductor longus", latin="Musculus adductor longus", kind="muscle",
-        segment="pelvis", triangles=7000)
+        segment="pelvis", triangles=5000)
 def adductor_longus(body: Body) -> Part:
     return _part(body, "adductor_longus", 1.2)
 

@@ -25,6 +25,9 @@ LIGAMENT_GAP = 0.5      # mm between the inguinal ligament and the vessels it br
 LIFT_SMOOTHING = 12.0   # mm along a vessel over which its lift off the pubis is smoothed
 SAPHENOUS_SMOOTHING = 4  # passes of a [1 2 1] filter over the vein's reach along its course
 SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
+CANAL_LATERAL_REACH = 25.0  # mm lateral of the femoral vessels over which adductor longus keeps behind them
+CANAL_WALL_ROUNDING = 10.0  # mm, radius over which a canal wall curves away beyond the ends of the vessels' course
+CANAL_CORNER = 4.0      # mm, rounding of the edges of the space kept free in front of the femoral vessels
 
 
 # ------------------------------------------------------------ shared points
@@ -174,16 +177,128 @@ def over_the_femoral_vessels(body: Body, curve: np.ndarray, radius: float) -> np
     return curve + _smoothed(lift, step)[:, None] * [0.0, 1.0, 0.0]
 
 
+def in_the_adductor_canal(body: Body, curve: np.ndarray, path_key: str) -> np.ndarray:
+    """A femoral vessel's curve with its stretch between the apex of the
+    femoral triangle and the adductor hiatus (the last two points of its
+    table path) moved into the adductor canal: by the table's shift at the
+    middle of that stretch, by none at its ends (a sin^2 window along z, so
+    the curve stays smooth and its course in the triangle and at the hiatus
+    is unchanged)."""
+    apex, hiatus = ref_points(body, path_key)[-2:, 2]
+    s = np.clip((apex - curve[:, 2]) / (apex - hiatus), 0.0, 1.0)
+    dx, dy = body.t.vec("neurovascular.adductor_canal_shift")
+    return curve + (np.sin(np.pi * s) ** 2)[:, None] * [dx, dy, 0.0]
+
+
 def femoral_vein_curve(body: Body) -> np.ndarray:
     """The femoral vein's centre line, the ligament first."""
     r = body.t.get("neurovascular.femoral_vein_diameter") / 2
-    return on_the_floor(body, [femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")], r)
+    curve = on_the_floor(body, [femoral_vein_at_ligament(body), ref_points(body, "femoral_vein_path")], r)
+    return in_the_adductor_canal(body, curve, "femoral_vein_path")
 
 
 def femoral_artery_curve(body: Body) -> np.ndarray:
     """The femoral artery's centre line, the ligament first."""
     r = body.t.get("neurovascular.femoral_artery_diameter") / 2
-    return on_the_floor(body, [femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")], r)
+    curve = on_the_floor(body, [femoral_artery_at_ligament(body), ref_points(body, "femoral_artery_path")], r)
+    return in_the_adductor_canal(body, curve, "femoral_artery_path")
+
+
+# ------------------------------------------------------------ the adductor canal
+#
+# Below the apex of the femoral triangle the femoral artery and vein run in
+# the adductor (subsartorial, Hunter's) canal: vastus medialis forms its
+# anterolateral wall, adductor longus (and lower down adductor magnus) its
+# posterior wall, sartorius its anteromedial roof. The helpers below give the
+# muscles the space the vessels need: the spaces they keep out of, as fields
+# (negative inside the space) to cut them clear of.
+
+_BUNDLE: dict[int, tuple[np.ndarray, ...]] = {}
+
+
+def femoral_bundle_extent(body: Body, z) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The horizontal extent of the femoral artery and vein together at
+    heights z (right side): (medial x, lateral x, posterior y, anterior y),
+    each vessel's centre plus or minus its radius. Outside the vessels' course
+    (above the ligament, below the adductor hiatus) the values at its nearer
+    end."""
+    if id(body) not in _BUNDLE:
+        rows = []
+        for curve, key in ((femoral_artery_curve(body), "femoral_artery_diameter"),
+                           (femoral_vein_curve(body), "femoral_vein_diameter")):
+            r = body.t.get(f"neurovascular.{key}") / 2.0
+            c = curve[np.argsort(curve[:, 2])]
+            rows.append((c, r))
+        _BUNDLE[id(body)] = tuple(rows)
+    z = np.asarray(z, float)
+    sections = [(np.interp(z, c[:, 2], c[:, 0]), np.interp(z, c[:, 2], c[:, 1]), r) for c, r in _BUNDLE[id(body)]]
+    x_med = np.min([x - r for x, _, r in sections], axis=0)
+    x_lat = np.max([x + r for x, _, r in sections], axis=0)
+    y_post = np.min([y - r for _, y, r in sections], axis=0)
+    y_ant = np.max([y + r for _, y, r in sections], axis=0)
+    return x_med, x_lat, y_post, y_ant
+
+
+def femoral_bundle_span(body: Body) -> tuple[float, float]:
+    """Lowest and highest z of the femoral vessels' centre lines (the adductor
+    hiatus and the inguinal ligament)."""
+    femoral_bundle_extent(body, 0.0)
+    curves = [c for c, _ in _BUNDLE[id(body)]]
+    return max(c[0, 2] for c in curves), min(c[-1, 2] for c in curves)
+
+
+def _beyond_the_vessels(body: Body, z: np.ndarray) -> np.ndarray:
+    """How far (mm) a canal wall retreats at heights z beyond the femoral
+    vessels' course: nothing along it, then growing as the square of the
+    distance beyond its ends (CANAL_WALL_ROUNDING), so the face a muscle
+    is cut to curves away instead of ending in an edge."""
+    low, high = femoral_bundle_span(body)
+    beyond = np.maximum(low - z, 0.0) + np.maximum(z - high, 0.0)
+    return beyond * beyond / (2.0 * CANAL_WALL_ROUNDING)
+
+
+def femoral_vessels_field(body: Body) -> sdf.Field:
+    """The femoral artery and vein (right) as one field, their tubes from the table's calibres."""
+    fields = []
+    for curve, key in ((femoral_artery_curve(body), "femoral_artery_diameter"),
+                       (femoral_vein_curve(body), "femoral_vein_diameter")):
+        fields.append(sdf.sphere_sweep(curve, body.t.get(f"neurovascular.{key}") / 2.0))
+    return lambda P: np.minimum(fields[0](P), fields[1](P))
+
+
+def medial_of_canal_wall(body: Body) -> sdf.Field:
+    """The space vastus medialis keeps out of (right side): the femoral
+    vessels and everything medial of the canal's lateral wall, a vertical
+    plane touching the bundle's lateral side and facing medially, so that
+    the muscle's medial face lies lateral to the vessels. Beyond the ends
+    of the vessels' course the wall retreats medially, so the muscle's face
+    rounds off instead of ending in a step."""
+    vessels = femoral_vessels_field(body)
+
+    def f(P):
+        P = np.asarray(P, float)
+        x_lat = femoral_bundle_extent(body, P[:, 2])[1]
+        return np.minimum(P[:, 0] - x_lat + _beyond_the_vessels(body, P[:, 2]), vessels(P))
+    return f
+
+
+def in_front_of_canal_floor(body: Body) -> sdf.Field:
+    """The space adductor longus keeps out of (right side): the femoral
+    vessels and the band in front of their middle from their medial side to
+    CANAL_LATERAL_REACH mm lateral of them (where vastus medialis lies), so
+    that in the femoral triangle and the adductor canal the vessels lie in
+    front of the muscle (on it), never in it or under it, and the muscle does
+    not wall them off from vastus medialis. Beyond the ends of the vessels'
+    course the band shrinks away."""
+    vessels = femoral_vessels_field(body)
+
+    def f(P):
+        P = np.asarray(P, float)
+        x_med, x_lat, y_post, y_ant = femoral_bundle_extent(body, P[:, 2])
+        across = sdf.smax(x_med - P[:, 0], P[:, 0] - x_lat - CANAL_LATERAL_REACH, CANAL_CORNER)
+        band = sdf.smax(across, 0.5 * (y_post + y_ant) - P[:, 1], CANAL_CORNER)
+        return np.minimum(band + _beyond_the_vessels(body, P[:, 2]), vessels(P))
+    return f
 
 
 def _part(field, curve, margin, spacing=0.75, **kw) -> Part:
