@@ -7,6 +7,7 @@ femoral triangle keeps its lateral-to-medial order: nerve, artery, vein.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -213,7 +214,15 @@ def femoral_artery_curve(body: Body) -> np.ndarray:
 # muscles the space the vessels need: the spaces they keep out of, as fields
 # (negative inside the space) to cut them clear of.
 
-_BUNDLE: dict[int, tuple[np.ndarray, ...]] = {}
+@lru_cache(maxsize=8)
+def _femoral_vessels(body: Body) -> tuple[tuple[np.ndarray, float], ...]:
+    """The femoral artery and vein (right): each centre line (the ligament
+    first) with its radius from the table's calibre."""
+    out = []
+    for curve, key in ((femoral_artery_curve(body), "femoral_artery_diameter"),
+                       (femoral_vein_curve(body), "femoral_vein_diameter")):
+        out.append((curve, body.t.get(f"neurovascular.{key}") / 2.0))
+    return tuple(out)
 
 
 def femoral_bundle_extent(body: Body, z) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -222,16 +231,11 @@ def femoral_bundle_extent(body: Body, z) -> tuple[np.ndarray, np.ndarray, np.nda
     each vessel's centre plus or minus its radius. Outside the vessels' course
     (above the ligament, below the adductor hiatus) the values at its nearer
     end."""
-    if id(body) not in _BUNDLE:
-        rows = []
-        for curve, key in ((femoral_artery_curve(body), "femoral_artery_diameter"),
-                           (femoral_vein_curve(body), "femoral_vein_diameter")):
-            r = body.t.get(f"neurovascular.{key}") / 2.0
-            c = curve[np.argsort(curve[:, 2])]
-            rows.append((c, r))
-        _BUNDLE[id(body)] = tuple(rows)
     z = np.asarray(z, float)
-    sections = [(np.interp(z, c[:, 2], c[:, 0]), np.interp(z, c[:, 2], c[:, 1]), r) for c, r in _BUNDLE[id(body)]]
+    sections = []
+    for curve, r in _femoral_vessels(body):
+        c = curve[np.argsort(curve[:, 2])]
+        sections.append((np.interp(z, c[:, 2], c[:, 0]), np.interp(z, c[:, 2], c[:, 1]), r))
     x_med = np.min([x - r for x, _, r in sections], axis=0)
     x_lat = np.max([x + r for x, _, r in sections], axis=0)
     y_post = np.min([y - r for _, y, r in sections], axis=0)
@@ -242,9 +246,8 @@ def femoral_bundle_extent(body: Body, z) -> tuple[np.ndarray, np.ndarray, np.nda
 def femoral_bundle_span(body: Body) -> tuple[float, float]:
     """Lowest and highest z of the femoral vessels' centre lines (the adductor
     hiatus and the inguinal ligament)."""
-    femoral_bundle_extent(body, 0.0)
-    curves = [c for c, _ in _BUNDLE[id(body)]]
-    return max(c[0, 2] for c in curves), min(c[-1, 2] for c in curves)
+    return (max(c[:, 2].min() for c, _ in _femoral_vessels(body)),
+            min(c[:, 2].max() for c, _ in _femoral_vessels(body)))
 
 
 def _beyond_the_vessels(body: Body, z: np.ndarray) -> np.ndarray:
@@ -259,11 +262,7 @@ def _beyond_the_vessels(body: Body, z: np.ndarray) -> np.ndarray:
 
 def femoral_vessels_field(body: Body) -> sdf.Field:
     """The femoral artery and vein (right) as one field, their tubes from the table's calibres."""
-    fields = []
-    for curve, key in ((femoral_artery_curve(body), "femoral_artery_diameter"),
-                       (femoral_vein_curve(body), "femoral_vein_diameter")):
-        fields.append(sdf.sphere_sweep(curve, body.t.get(f"neurovascular.{key}") / 2.0))
-    return lambda P: np.minimum(fields[0](P), fields[1](P))
+    return sdf.union(*(sdf.sphere_sweep(c, r) for c, r in _femoral_vessels(body)))
 
 
 def medial_of_canal_wall(body: Body) -> sdf.Field:
