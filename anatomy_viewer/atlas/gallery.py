@@ -8,6 +8,7 @@ with the bones it lies on, framed on the muscle.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -100,16 +101,27 @@ NEAR_BONE = 15.0       # mm: a bone this close to a muscle's bounding box is sho
 def bones_near(manifest: Manifest, sid: str, meshes: Path | None = None) -> list[str]:
     """The bones whose bounding boxes come within NEAR_BONE mm of structure
     `sid`'s, on its side or the midline: the bones it lies on and attaches to."""
-    import pyvista as pv
-
     from ..paths import meshes_dir
 
     meshes = Path(meshes) if meshes else meshes_dir()
-    own = _grown(pv.read(str(meshes / manifest.structure(sid).file)).bounds, NEAR_BONE)
+    own = _grown(_bounds(meshes / manifest.structure(sid).file), NEAR_BONE)
     other_side = "_left" if sid.endswith("_right") else "_right"
     return [s.id for s in manifest.structures
             if s.kind.value == "bone" and not s.id.endswith(other_side)
-            and _overlap(own, pv.read(str(meshes / s.file)).bounds)]
+            and _overlap(own, _bounds(meshes / s.file))]
+
+
+def _bounds(path: Path) -> tuple[float, ...]:
+    """The bounding box of the mesh file at `path`, read once per version of
+    the file (the gallery asks for every bone's box once per muscle)."""
+    return _bounds_of(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _bounds_of(path: str, mtime_ns: int) -> tuple[float, ...]:
+    import pyvista as pv
+
+    return tuple(pv.read(path).bounds)
 
 
 def _hip_close_ups(manifest: Manifest, everything: list[str], out: Path) -> list[Path]:
