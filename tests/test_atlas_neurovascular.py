@@ -117,6 +117,21 @@ def test_nerves_and_vessels_lie_in_grooves_not_through_the_muscles(nerve_or_vess
     assert _inside_fraction(nerve_or_vessel, muscle) < 0.015
 
 
+@pytest.mark.parametrize("muscle", ["psoas_major_right"])
+def test_no_film_of_muscle_over_the_femoral_nerve(muscle):
+    """The nerve lies in an open groove: no muscle 1-5 mm in front of its
+    front face (a cut by the nerve alone left thin films there, which render
+    as jagged flaps over the nerve)."""
+    from atlas_support import inside_mask, polydata_of
+
+    manifest_with("femoral_nerve_right", muscle)
+    nerve = polydata_of("femoral_nerve_right").compute_normals(auto_orient_normals=True)
+    front = nerve.points[nerve.point_data["Normals"][:, 1] > 0.7]
+    assert len(front) > 100
+    covered = sum(int(inside_mask(front + [0.0, dy, 0.0], muscle).sum()) for dy in (1.0, 2.0, 3.0, 5.0))
+    assert covered == 0, f"{covered} points in front of the femoral nerve lie inside {muscle}"
+
+
 def test_pectineus_lies_behind_the_femoral_vein_not_in_front():
     """The vessels lie on the floor of the femoral triangle: over the vein's
     width, nothing of pectineus lies in front of it."""

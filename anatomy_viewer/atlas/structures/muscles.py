@@ -39,6 +39,7 @@ MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
 VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
 PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
 VESSEL_SHADOW = 40.0   # mm in front of the femoral vessels kept free of the muscles of the triangle's floor
+NERVE_FRONT = 6.0      # mm in front of the femoral nerve kept free of psoas and iliacus (it lies in the groove between them)
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
 NEIGHBOUR_MARGIN = 15.0  # mm around a muscle's first shape where a neighbour is sampled
@@ -320,9 +321,12 @@ def _psoas_major(body: Body) -> Built:
         W = np.where(deep[:, None], ap_dir, ml_dir)
         return tube(line, np.maximum(ap, ml), np.minimum(ap, ml), W), line
 
+    from .neurovascular import femoral_nerve_and_front
+
     return _sized(body, "psoas_major", shape, VERTEBRAE + DISCS + PELVIS + FEMUR, power=1.0,
                   smooth_push=True, push_smoothing=PSOAS_PUSH_SMOOTHING,
-                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery",))
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery",),
+                  clear_fields=(femoral_nerve_and_front(body, NERVE_FRONT),))
 
 
 # ---------------------------------------------------------------- psoas minor

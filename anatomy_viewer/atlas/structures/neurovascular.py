@@ -462,13 +462,30 @@ def limb_surface(meshes_dir: Path) -> _OuterSurface:
 @recipe("femoral_nerve", name="Femoral nerve", latin="Nervus femoralis", kind="nerve", segment="pelvis",
         fma=16486, triangles=3000)
 def femoral_nerve(body: Body) -> Part:
-    pts = ref_points(body, "femoral_nerve_path")
-    at_lig = femoral_nerve_at_ligament(body)
-    # the ligament-level point replaces the nearest model point so the NAVeL order holds
-    pts = np.vstack([pts[:2], at_lig, pts[3:]])
     w, th = body.t.vec("neurovascular.femoral_nerve_size")
-    field, curve = flat_tube(pts, w, th)
+    field, curve = flat_tube(femoral_nerve_points(body), w, th)
     return _part(field, curve, w + 4, spacing=0.6)
+
+
+def femoral_nerve_points(body: Body) -> np.ndarray:
+    """The femoral nerve's control points, top first: the model's course with
+    the ligament-level point in place of the nearest one, so that the NAVeL
+    order holds under the inguinal ligament."""
+    pts = ref_points(body, "femoral_nerve_path")
+    return np.vstack([pts[:2], femoral_nerve_at_ligament(body), pts[3:]])
+
+
+def femoral_nerve_and_front(body: Body, depth: float) -> sdf.Field:
+    """The femoral nerve's flat tube with the `depth` mm in front of it: a
+    muscle cut clear of this has the nerve in an open groove, without the thin
+    film of muscle over its front that a cut by the nerve alone leaves where
+    the nerve lies level with the muscle's surface."""
+    w, th = body.t.vec("neurovascular.femoral_nerve_size")
+    curve = sdf.spline(femoral_nerve_points(body), TUBE_SAMPLES)
+    up = np.array([0.0, 1.0, 0.0])
+    layers = [sdf.sweep(curve + up * dy, w / 2.0, th / 2.0, up=up)
+              for dy in np.linspace(0.0, depth, max(2, int(np.ceil(depth / (th / 2.0))) + 1))]
+    return sdf.union(*layers)
 
 
 @recipe("lateral_femoral_cutaneous_nerve", name="Lateral femoral cutaneous nerve",
