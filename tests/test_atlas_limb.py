@@ -530,6 +530,41 @@ def test_fibula_sits_under_the_lateral_condyle(manifest, body):
     assert d_f < 2.5, d_f
 
 
+def test_fibular_head_sits_under_the_condyle_not_in_a_socket(manifest, body):
+    """The head meets the tibia at a shallow facet: of the directions from its
+    centre, few meet the tibia within 4 mm of the head's surface (a socket
+    sunk into the condyle's side wrapped 38% of them round the head)."""
+    from anatomy_viewer.atlas.structures.limb_leg import fibular_head_centre, leg_geometry
+
+    c = fibular_head_centre(body)
+    reach = leg_geometry(body).fibular_head_radius + 4.0
+    rng = np.random.default_rng(1)
+    D = rng.normal(size=(1000, 3))
+    D /= np.linalg.norm(D, axis=1)[:, None]
+    tibia = poly("tibia_right")
+    wrapped = np.mean([len(tibia.ray_trace(c, c + d * reach)[0]) > 0 for d in D])
+    assert 0.02 < wrapped < 0.2, wrapped
+
+
+def test_anterior_border_begins_at_the_tuberosity(manifest, body):
+    """Above the tuberosity the front of the condyles is smooth: no crest
+    stands out there in horizontal sections (the shaft's border used to run up
+    to the plateau as a 2 mm ridge)."""
+    from anatomy_viewer.atlas.structures.limb_leg import leg_geometry, tibial_crest_line
+
+    lg = leg_geometry(body)
+    crest_x = tibial_crest_line(body, 0.0)[0][0]
+    ys = np.arange(lg.plateau_centre[1] + 60.0, lg.plateau_centre[1] - 10.0, -0.2)
+
+    def front(x, z):
+        pts = np.column_stack([np.full_like(ys, x), ys, np.full_like(ys, z)])
+        return ys[np.argmax(signed_distance(pts, "tibia_right") < 0)]
+    for depth in np.arange(10.0, lg.plateau_z - lg.tuberosity[2] - 8.0, 3.0):
+        z = lg.plateau_z - depth
+        ridge = front(crest_x, z) - max(front(crest_x - 8.0, z), front(crest_x + 8.0, z))
+        assert ridge < 0.5, (depth, ridge)
+
+
 @pytest.mark.slow
 def test_tibia_rebuild_matches_committed(manifest):
     assert_rebuild_matches("tibia")

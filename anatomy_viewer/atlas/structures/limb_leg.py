@@ -41,6 +41,7 @@ SHAFT_FLARE = 1.7    # depth over which the shaft broadens upwards, same fractio
 SOLEAL_RIDGE_RADIUS = 4.0  # rounding of the soleal ridge's crest (mm)
 SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
 SOLEAL_RIDGE_SHARE = 0.9  # the raised part of the line, from its upper end
+SOLEAL_START_MEDIAL = 1.7  # the line starts this many fibular-head radii medial of the facet
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class LegGeometry:
     gerdy: np.ndarray
     pes_anserinus: np.ndarray
     patella_centre: np.ndarray
-    fibular_head_centre: np.ndarray
+    fibular_head_guide: np.ndarray  # where the table puts the fibular head (fibular_head_centre fits it to the tibia)
     fibular_head_radius: float
 
 
@@ -80,7 +81,8 @@ def leg_geometry(body: Body) -> LegGeometry:
     patella = np.array([K[0], K[1] + t.get("leg.patella_centre_anterior_of_knee_centre"),
                         joint + t.get("leg.patella_centre_above_joint_line")])
     fr = t.get("leg.fibular_head_diameter") / 2.0
-    fh = pc + np.array([0.8 * hw, -0.55 * hd, -t.get("leg.fibular_head_below_plateau") - fr])
+    # laterally, fibular_head_centre brings the head to the condyle
+    fh = pc + np.array([hw, -t.get("leg.fibular_head_behind") * hd, -t.get("leg.fibular_head_below_plateau") - fr])
     return LegGeometry(joint, pz, pc, (hw, hd), cut, tt, gerdy, pes, patella, fh, fr)
 
 
@@ -196,12 +198,15 @@ def tibial_crest_line(body: Body, z) -> np.ndarray:
     return np.column_stack([np.full_like(z, x), np.full_like(z, y), z])
 
 
-def _tibial_shaft(body: Body, lg: LegGeometry) -> sdf.Field:
+def _tibial_shaft(body: Body, lg: LegGeometry, crest_from: float | None = None) -> sdf.Field:
     """Triangular shaft: a sharp anterior border (the crest) in front, the broad flat
     medial surface facing forward and inwards, the lateral surface facing outwards,
-    and the posterior surface; it broadens upwards under the condyles."""
+    and the posterior surface; it broadens upwards under the condyles and ends,
+    rounded, just under the rim inside the head. With `crest_from` (mm below the
+    plateau) the front half of the shaft stops there: the anterior border
+    begins at the tuberosity instead of running up the front of the condyles."""
     crest = tibial_crest_line(body, 0.0)[0]
-    top = 2.0 * RIM_SIDE * body.t.get("leg.tibial_condyle_height")  # ends, rounded, inside the head
+    top = 2.0 * RIM_SIDE * body.t.get("leg.tibial_condyle_height")
 
     def f(P):
         depth = lg.plateau_z - P[:, 2]
@@ -217,7 +222,12 @@ def _tibial_shaft(body: Body, lg: LegGeometry) -> sdf.Field:
         d_post = -y - ap
         d = sdf.smax(d_med, d_lat, CREST_ROUNDING)
         d = sdf.smax(d, d_post, SHAFT_EDGE)
-        return sdf.smax(d, top - depth, SHAFT_EDGE)
+        d = sdf.smax(d, top - depth, SHAFT_EDGE)
+        if crest_from is None:
+            return d
+        # kept: below crest_from, or the back half
+        kept = sdf.smin(crest_from - depth, y + 0.5 * ap, SHAFT_EDGE)
+        return sdf.smax(d, kept, SHAFT_EDGE)
     return f
 
 
@@ -246,12 +256,16 @@ def fibular_facet(body: Body) -> tuple[np.ndarray, np.ndarray]:
     right lateral tibial condyle; the normal points from the tibia down, back and
     out towards the fibular head."""
     lg = leg_geometry(body)
-    t = body.t
-    tilt = t.rad("leg.fibular_facet_tilt")
-    out = sdf.unit(np.array([1.0, -1.0, 0.0]))
-    n = sdf.unit(np.sin(tilt) * out - np.cos(tilt) * UP)
-    p = lg.fibular_head_centre - (lg.fibular_head_radius + t.get("leg.tibiofibular_gap")) * n
+    n = _facet_normal(body)
+    p = fibular_head_centre(body) - (lg.fibular_head_radius + body.t.get("leg.tibiofibular_gap")) * n
     return p, n
+
+
+def _facet_normal(body: Body) -> np.ndarray:
+    """Unit normal of the fibular facet: down, back and out at the table's tilt."""
+    tilt = body.t.rad("leg.fibular_facet_tilt")
+    out = sdf.unit(np.array([1.0, -1.0, 0.0]))
+    return sdf.unit(np.sin(tilt) * out - np.cos(tilt) * UP)
 
 
 @lru_cache(maxsize=8)
@@ -274,18 +288,20 @@ def tibia_base_field(body: Body) -> sdf.Field:
 
 
 @lru_cache(maxsize=8)
-def tibia_body_field(body: Body) -> sdf.Field:
-    """The right tibia without the soleal ridge and before the plateau dishes
-    are carved (not closed at the mid-shin cut)."""
+def _tibia_without_facet(body: Body) -> sdf.Field:
+    """The right tibia's condyles, shaft, eminence, tuberosity and Gerdy's
+    tubercle, before the fibular facet is cut."""
     lg = leg_geometry(body)
     t = body.t
     fr = tibia_frame(body)
     h = t.get("leg.tibial_condyle_height")
-    shaft = _tibial_shaft(body, lg)
-    bone = sdf.union(_tibial_head(body, lg, fr, shaft), shaft, k=FLARE * h)
+    tw, tl = t.vec("leg.tibial_tuberosity_size")
+    # the anterior border begins at the tuberosity: above it the shaft's crest
+    # would stand out of the front of the condyles as a vertical ridge
+    shaft = _tibial_shaft(body, lg, crest_from=lg.plateau_z - lg.tuberosity[2])
+    bone = sdf.union(_tibial_head(body, lg, fr, _tibial_shaft(body, lg)), shaft, k=FLARE * h)
     bone = sdf.union(bone, _eminence(body, lg, fr), k=BUMP_BLEND)
     # tibial tuberosity: a broad tongue on the front, proud of the crest, tapering down into it
-    tw, tl = t.vec("leg.tibial_tuberosity_size")
     prom = t.get("leg.tibial_tuberosity_prominence")
     tt = lg.tuberosity
     body_r = np.array([0.5 * tw, prom + 0.35 * tw, 0.5 * tl])   # an oval, longer than wide
@@ -298,13 +314,46 @@ def tibia_body_field(body: Body) -> sdf.Field:
     rg = 0.3 * tw
     out_g = sdf.unit(on_g - lg.plateau_centre)
     gerdy = sdf.ellipsoid(on_g - 0.55 * rg * out_g, (0.9 * rg, 0.9 * rg, 0.7 * rg))
-    bone = sdf.union(bone, gerdy, k=BUMP_BLEND)
+    return sdf.union(bone, gerdy, k=BUMP_BLEND)
+
+
+@lru_cache(maxsize=8)
+def fibular_head_centre(body: Body) -> np.ndarray:
+    """Centre of the right fibular head: at the table's height and depth under
+    the lateral condyle, and as far medially as it goes before its facet meets
+    the condyle's underside across the joint gap (so the facet is a shallow
+    flat oval on the bone, not a socket sunk into the condyle's side)."""
+    lg = leg_geometry(body)
+    n = _facet_normal(body)
+    reach = lg.fibular_head_radius + body.t.get("leg.tibiofibular_gap")
+    bone = _tibia_without_facet(body)
+    hw = lg.plateau_half[0]
+
+    def centre(x):
+        return lg.fibular_head_guide + np.array([x - lg.fibular_head_guide[0], 0.0, 0.0])
+
+    def facet_depth(x):
+        return float(bone((centre(x) - reach * n)[None])[0])
+    inner, outer = lg.plateau_centre[0], lg.plateau_centre[0] + 2.0 * hw
+    for _ in range(40):          # bisection: the facet point inside the bone at `inner`, outside at `outer`
+        mid = 0.5 * (inner + outer)
+        inner, outer = (mid, outer) if facet_depth(mid) < 0.0 else (inner, mid)
+    return centre(outer)
+
+
+@lru_cache(maxsize=8)
+def tibia_body_field(body: Body) -> sdf.Field:
+    """The right tibia without the soleal ridge and before the plateau dishes
+    are carved (not closed at the mid-shin cut)."""
+    t = body.t
+    lg = leg_geometry(body)
+    bone = _tibia_without_facet(body)
     # the fibular facet: a flat oval on the posterolateral underside of the lateral condyle
     fp, fn = fibular_facet(body)
     fr_ = lg.fibular_head_radius
     cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
     # and room for the whole head in the angle under the condyle
-    seat = sdf.sphere(lg.fibular_head_centre, fr_ + t.get("leg.tibiofibular_gap"))
+    seat = sdf.sphere(fibular_head_centre(body), fr_ + t.get("leg.tibiofibular_gap"))
     return sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
 
 
@@ -326,7 +375,7 @@ def soleal_line(body: Body, bone: sdf.Field | None = None, n: int = 12) -> np.nd
     crest = tibial_crest_line(body, end_z)[0]
     ml, _ = _shaft_size(body, lg, end_depth)
     end_x = crest[0] - 0.55 * ml + SHAFT_EDGE
-    start_x = fp[0] - 0.6 * lg.fibular_head_radius
+    start_x = fp[0] - SOLEAL_START_MEDIAL * lg.fibular_head_radius
     zs = np.linspace(start_z, end_z, n)
     xs = np.linspace(start_x, end_x, n)
     out = []
@@ -369,11 +418,14 @@ def fibula_field(body: Body) -> sdf.Field:
     fr = lg.fibular_head_radius
     rs = t.get("leg.fibular_shaft_diameter") / 2.0
     rn = t.get("leg.fibular_neck_diameter") / 2.0
-    c = lg.fibular_head_centre
+    c = fibular_head_centre(body)
     head = sdf.ellipsoid(c, (fr, 0.9 * fr, 0.85 * fr))
     apex = sdf.round_cone(c + 0.2 * fr * LAT, c + np.array([0.4 * fr, -0.35 * fr, 0.75 * fr]), 0.6 * fr, 0.3 * fr)
     neck = c - 1.7 * fr * UP + np.array([-0.1 * fr, 0.05 * fr, 0.0])
-    bottom = np.array([neck[0] - 0.15 * fr, neck[1] + 0.2 * fr, lg.cut_z - 5.0])
+    # the shaft runs down to lie the interosseous space lateral of the tibia at the cut
+    ml, _ = _shaft_size(body, lg, lg.plateau_z - lg.cut_z)
+    beside_tibia = tibial_crest_line(body, lg.cut_z)[0][0] + 0.45 * ml + t.get("leg.interosseous_space") + rs
+    bottom = np.array([beside_tibia, neck[1] + 0.2 * fr, lg.cut_z - 5.0])
     bone = sdf.union(head, apex, k=4.0)
     bone = sdf.union(bone, sdf.round_cone(c - 0.4 * fr * UP, neck, 0.7 * fr, rn), k=FIBULA_NECK_BLEND)
     bone = sdf.union(bone, sdf.round_cone(neck, bottom, rn, rs), k=FIBULA_NECK_BLEND)
@@ -385,7 +437,7 @@ def fibula_field(body: Body) -> sdf.Field:
 
 def fibula_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
     lg = leg_geometry(body)
-    c, fr = lg.fibular_head_centre, lg.fibular_head_radius
+    c, fr = fibular_head_centre(body), lg.fibular_head_radius
     return c - np.array([fr + 8, fr + 8, c[2] - lg.cut_z + 8]), c + np.array([fr + 8, fr + 8, 2 * fr])
 
 
@@ -508,4 +560,4 @@ def patella_apex(body: Body) -> np.ndarray:
 def fibular_head(body: Body) -> np.ndarray:
     """The palpable lateral side of the fibular head, right side."""
     lg = leg_geometry(body)
-    return _on(fibula_field(body), lg.fibular_head_centre + 1.5 * lg.fibular_head_radius * LAT)
+    return _on(fibula_field(body), fibular_head_centre(body) + 1.5 * lg.fibular_head_radius * LAT)
