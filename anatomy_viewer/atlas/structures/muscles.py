@@ -414,6 +414,17 @@ def _iliopsoas_tendon_line(body: Body, start: np.ndarray) -> np.ndarray:
 FOSSA_FIBRES = 30      # fossa columns, each carrying a fibre, from the front (ASIS) back to the sacroiliac region
 FOSSA_ROWS = 10        # fossa points along each fibre, crest to brim
 FIBRE_STATIONS = 120   # stations along each fibre
+FOSSA_END = 0.7        # fraction of each fibre (by station) spent on the fossa; the rest crosses the brim to the tendon
+# the part of the iliac wing's inner surface the fan covers, in the wing's own (u, v): u from its
+# anterior border (0) towards its posterior border (1), v from its lower border (0) to the crest (1);
+# the whole fossa from the notch between the spines to the sacroiliac joint, and from the arcuate
+# line up to the inner lip of the crest
+FOSSA_U = (0.0, 0.8)
+FOSSA_V = (0.03, 0.98)
+ILIACUS_CREST_FRACTION = 0.7  # the fan's thickness at the inner lip of the crest, as a fraction of its least over the fossa (its fleshy origin tapers into the lip)
+ILIACUS_BEND = 0.8     # f (0 crest ... 1 brim) from which the fan thickens from the middle of the table range to its top at the brim
+ILIACUS_CONVERGING = 1.1  # the fibres' swelling where they converge over the brim, relative to the brim's thickness
+ILIACUS_FAN_EDGE = 0.7  # the fan's thickness at its front and back borders, as a fraction of that along its middle
 
 
 def _grid_surface(F: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -428,72 +439,131 @@ def _grid_surface(F: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarra
     return surface
 
 
+def iliac_fossa_grid(body: Body, fibres: int = FOSSA_FIBRES, rows: int = FOSSA_ROWS) -> tuple[np.ndarray, np.ndarray]:
+    """The floor iliacus lies on: points and unit normals (out of the bone,
+    into the pelvis) on the iliac fossa, each (fibres, rows, 3). Fibre i sits
+    at u = i / (fibres - 1) from the front of the fossa (u = 0, behind the
+    ASIS) to its back (u = 1, towards the sacroiliac joint); row j at
+    f = j / (rows - 1) from just below the crest (f = 0) down to the arcuate
+    line at the brim (f = 1)."""
+    from .pelvis_ilium import wing_mid_surface
+
+    mid, lateral, half = wing_mid_surface(body, np.linspace(*FOSSA_U, fibres), np.linspace(*FOSSA_V, rows)[::-1])
+    return mid - lateral * half[..., None], -lateral
+
+
+def iliacus_fossa_thickness(body: Body, u, f) -> np.ndarray:
+    """Iliacus's thickness (mm) from the floor of the fossa to its front
+    surface at fan position u (0 front ... 1 back) and f (0 at the crest ...
+    1 at the brim), as in iliac_fossa_grid: thin where it arises from the
+    inner lip of the crest, the table's least thickness over the middle of
+    the fossa once the fibres of its upper two-thirds have joined, its
+    greatest at the brim where they converge; thinner towards the fan's
+    front and back borders."""
+    t = body.t
+    least, most = t.vec("muscles.iliacus_fossa_thickness")
+    joined = 1.0 - t.get("muscles.iliacus_origin_depth")   # fibres arise from the upper two-thirds
+    along = ramp(np.asarray(f, float), [0.0, joined, ILIACUS_BEND, 1.0],
+                 [ILIACUS_CREST_FRACTION * least, least, 0.5 * (least + most), most])
+    return along * _fan_edge(np.asarray(u, float))
+
+
+def _fan_edge(u: np.ndarray) -> np.ndarray:
+    return ILIACUS_FAN_EDGE + (1.0 - ILIACUS_FAN_EDGE) * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 0.7
+
+
+def iliacus_front_surface(body: Body, fibres: int = 60, rows: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Points on iliacus's front (pelvic) surface over the iliac fossa and the
+    fossa's normals there, each (fibres, rows, 3) as in iliac_fossa_grid: the
+    surface a nerve crossing the muscle (the lateral femoral cutaneous nerve)
+    lies on, under the iliac fascia. Computed from the fossa and the table
+    thickness alone, so a stage-0 recipe can use it; the built muscle's front
+    lies there to within its fitted scale (1.0 on the reference body: the
+    table thicknesses over the whole fossa hold Handsfield's volume)."""
+    pts, nrm = iliac_fossa_grid(body, fibres, rows)
+    u, f = np.meshgrid(np.linspace(0.0, 1.0, fibres), np.linspace(0.0, 1.0, rows), indexing="ij")
+    return pts + nrm * iliacus_fossa_thickness(body, u, f)[..., None], nrm
+
+
 def _iliacus(body: Body) -> Built:
     """A fan laid on the iliac fossa: fibres from the inner lip of the crest and
     the upper fossa run down over the fossa (lifted off it by their own half
     thickness) and converge over the brim onto the tendon in front of the hip,
-    lateral to the psoas tendon, which carries them to the lesser trochanter."""
+    lateral to the psoas tendon, which carries them to the lesser trochanter.
+    Over the fossa its thickness is the table's (iliacus_fossa_thickness), so
+    the fan takes its volume from its area (the whole fossa, from the inner
+    lip of the crest to the arcuate line and back to the sacroiliac joint) and
+    from its converging lower part; the fitted scale stays close to 1 (1.0 on
+    the reference body), so the front surface stays where the LFCN lies."""
     t = body.t
     # the fan covers the whole fossa, front to back (anatomy-dimensions.md 4.3: about 10 x 12 cm,
-    # its origin reaching back to the sacral ala): spread over only its front part, the sheet had
-    # to be twice as thick to hold the muscle's volume and rose as a lump over the lower fossa
-    pts, nrm = pg.iliac_fossa_surface(body, FOSSA_FIBRES, FOSSA_ROWS)
-    pts = pts.reshape(FOSSA_FIBRES, FOSSA_ROWS, 3)[:, ::-1]   # each fibre from the crest down to the brim
-    nrm = nrm.reshape(FOSSA_FIBRES, FOSSA_ROWS, 3)[:, ::-1]
+    # its origin reaching back to the sacral ala)
+    pts, nrm = iliac_fossa_grid(body)
     tendon = body.hjc + t.vec("muscles.iliacus_tendon_from_hjc")
     r_tendon = t.get("muscles.psoas_tendon_radius")
-    origin_part = t.get("muscles.iliacus_origin_depth")
+    least_half = 0.8 * r_tendon
     uu = np.linspace(0.0, 1.0, FOSSA_FIBRES)
     # the fibres converge on a short line at the tendon, front (u = 0) to back
     ins = tendon + np.outer(uu - 0.5, [-6.0, -12.0, -4.0])
     tendon_pts = _iliopsoas_tendon_line(body, tendon)
     tline = CentreLine.through(tendon_pts)
     band_t = _knot_t(tendon_pts)
-    fossa_v = np.linspace(0.0, 1.0, FOSSA_ROWS)            # 0 at the crest, 1 at the brim, along the fossa
-    fossa_end = 0.7                                          # fraction of each fibre spent on the fossa
+    fossa_f = np.linspace(0.0, 1.0, FOSSA_ROWS)             # 0 at the crest, 1 at the brim, along the fossa
 
-    def half_thickness(u, w, half):
-        """w: 0 at the crest ... fossa_end at the brim ... 1 at the tendon."""
-        edge = 0.4 + 0.6 * np.sin(np.pi * u) ** 0.7
-        along = ramp(w, [0.0, fossa_end * (1.0 - origin_part), fossa_end, 0.85, 1.0], [0.35, 0.8, 1.0, 0.8, 0.5])
-        return np.maximum(r_tendon * 0.8, half * edge * along)
+    def on_fossa(u, f):
+        """Half thickness of the fan over the fossa: its spheres lie BONE_GAP off the bone."""
+        return np.maximum(least_half, (iliacus_fossa_thickness(body, u, f) - BONE_GAP) / 2.0)
+
+    def half_thickness(u, w, s):
+        """w: 0 at the crest ... FOSSA_END at the brim ... 1 at the tendon. Over
+        the brim the converging fibres swell a little, then thin to the tendon.
+        s scales the whole fan; its table thicknesses are chosen so that s
+        stays close to 1, so that the front surface stays where
+        iliacus_front_surface puts it (the LFCN lies on it)."""
+        u, w = np.broadcast_arrays(np.asarray(u, float), np.asarray(w, float))
+        fossa = on_fossa(u, np.clip(w / FOSSA_END, 0.0, 1.0))
+        over = ramp(w, [FOSSA_END, 0.85, 1.0], [1.0, ILIACUS_CONVERGING, 0.5])
+        return np.maximum(least_half, s * np.where(w <= FOSSA_END, fossa, fossa * over))
+
+    # the fibres' centre lines over the fossa and the brim do not depend on s
+    F = np.empty((FOSSA_FIBRES, FIBRE_STATIONS, 3))
+    for i in range(FOSSA_FIBRES):
+        h = on_fossa(np.full(FOSSA_ROWS, uu[i]), fossa_f)
+        on = pts[i] + nrm[i] * (h + BONE_GAP)[:, None]
+        # over the brim: forward along it, still lifted off the bone by the half thickness
+        lift = nrm[i, -1] * (h[-1] + BONE_GAP)
+        over_brim = [pts[i, -1] + (ins[i] - pts[i, -1]) * f + lift * (1.0 - f) for f in (0.35, 0.65)]
+        line = CentreLine.through(np.vstack([on, over_brim, ins[i]]))
+        # stations: the fossa part spread over [0, FOSSA_END] of the fibre
+        arc = line.t
+        fossa_arc = arc[np.argmin(np.linalg.norm(line.points - on[-1], axis=1))]
+        w = np.linspace(0.0, 1.0, FIBRE_STATIONS)
+        along = np.where(w <= FOSSA_END, w / FOSSA_END * fossa_arc,
+                         fossa_arc + (w - FOSSA_END) / (1.0 - FOSSA_END) * (1.0 - fossa_arc))
+        F[i] = line.at(along)
+    surface = _grid_surface(F)
+    width = float(np.linalg.norm(F[0, 0] - F[-1, 0]))
+    length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
+    mid = F[FOSSA_FIBRES // 2]
+    central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
 
     def shape(s):
-        half = s * t.get("muscles.iliacus_thickness") / 2.0
-        F = np.empty((FOSSA_FIBRES, FIBRE_STATIONS, 3))
-        for i in range(FOSSA_FIBRES):
-            h = half_thickness(np.full(FOSSA_ROWS, uu[i]), fossa_v * fossa_end, half)
-            on = pts[i] + nrm[i] * (h + BONE_GAP)[:, None]
-            # over the brim: forward along it, still lifted off the bone by the half thickness
-            lift = nrm[i, -1] * (h[-1] + BONE_GAP)
-            over_brim = [pts[i, -1] + (ins[i] - pts[i, -1]) * f + lift * (1.0 - f) for f in (0.35, 0.65)]
-            line = CentreLine.through(np.vstack([on, over_brim, ins[i]]))
-            # stations: the fossa part spread over [0, fossa_end] of the fibre
-            arc = line.t
-            fossa_arc = arc[np.argmin(np.linalg.norm(line.points - on[-1], axis=1))]
-            w = np.linspace(0.0, 1.0, FIBRE_STATIONS)
-            along = np.where(w <= fossa_end, w / fossa_end * fossa_arc,
-                             fossa_arc + (w - fossa_end) / (1.0 - fossa_end) * (1.0 - fossa_arc))
-            F[i] = line.at(along)
-        surface = _grid_surface(F)
-        width = float(np.linalg.norm(F[0, 0] - F[-1, 0]))
-        length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
-        fan = sheet(surface, lambda u, v: half_thickness(u, v, half), width, length,
-                    min_half_thickness=r_tendon * 0.8)
+        fan = sheet(surface, lambda u, v: half_thickness(u, v, s), width, length, min_half_thickness=least_half)
         # the fleshy lower part, lateral to psoas's, thinning to the tendon on the trochanter
         quarter_w, half_t = iliopsoas_over_head_halves(body)
         ten = tube(tline, ramp(tline.t, band_t, [quarter_w, quarter_w, 0.6 * quarter_w, r_tendon]),
                    ramp(tline.t, band_t, [half_t, half_t, 0.7 * half_t, r_tendon]))
-        mid = F[FOSSA_FIBRES // 2]
-        central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
         return fan + ten, central
 
     # iliacus and psoas meet only where they form the iliopsoas tendon, below the brim
     brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
-    return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=1.0,
+    return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=ILIACUS_FIT_POWER,
                   avoid=(("psoas_major", relief),), smooth_push=True,
                   cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"))
+
+
+ILIACUS_FIT_POWER = 1.0  # the fan's volume grows about as its thickness
 
 
 # ---------------------------------------------------------------- rectus femoris

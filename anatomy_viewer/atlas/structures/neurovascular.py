@@ -28,6 +28,8 @@ SAPHENOUS_SMOOTHING = 4  # passes of a [1 2 1] filter over the vein's reach alon
 SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
 CANAL_LATERAL_REACH = 25.0  # mm lateral of the femoral vessels over which adductor longus keeps behind them
 CANAL_WALL_ROUNDING = 10.0  # mm, radius over which a canal wall curves away beyond the ends of the vessels' course
+LFCN_GROOVE = 1.0       # mm of the lateral femoral cutaneous nerve sunk into iliacus's front surface
+LFCN_FOSSA_STEP = 10.0  # mm between the nerve's control points where it crosses iliacus
 CANAL_CORNER = 4.0      # mm, rounding of the edges of the space kept free in front of the femoral vessels
 
 
@@ -492,11 +494,46 @@ def femoral_nerve_and_front(body: Body, depth: float) -> sdf.Field:
         latin="Nervus cutaneus femoris lateralis", kind="nerve", segment="pelvis",
         synonyms=("LFCN", "Lateral cutaneous nerve of the thigh"), fma=16497, triangles=2500)
 def lateral_femoral_cutaneous_nerve(body: Body) -> Part:
+    r = body.t.get("neurovascular.lfcn_diameter") / 2
+    field, curve = tube(lfcn_controls(body), r, samples=400)
+    return _part(field, curve, r + 4, spacing=0.5)
+
+
+def lfcn_controls(body: Body) -> np.ndarray:
+    """Control points of the lateral femoral cutaneous nerve (right side):
+    from the lateral border of psoas, obliquely across iliacus on its front
+    surface (in a shallow groove: LFCN_GROOVE mm of the nerve sunk into the
+    muscle, as it lies under the iliac fascia) towards the ASIS, under the
+    inguinal ligament medial to the ASIS, and down the thigh. Across the fan
+    the nerve runs straight in the fan's own coordinates (those of
+    muscles.iliac_fossa_grid), from where it first lies on the muscle beside
+    psoas (table) to the point of the fan nearest the ASIS, which it heads
+    for; the reference points over the fan are dropped."""
+    from .muscles import _grid_surface, iliacus_front_surface
+
     pts = ref_points(body, "lfcn_path")
     pts[3] = lfcn_at_ligament(body)
     r = body.t.get("neurovascular.lfcn_diameter") / 2
-    field, curve = tube(pts, r, samples=400)
-    return _part(field, curve, r + 4, spacing=0.5)
+    front, normal = iliacus_front_surface(body)
+    nu, nv = front.shape[:2]
+    # inside the fan's borders (the grid's first and last fibres and rows)
+    U, V = np.meshgrid(np.arange(1, nu - 1), np.arange(1, nv - 1), indexing="ij")
+    U, V = U.ravel(), V.ravel()
+    inner = front[U, V]
+    k_out = int(np.argmin(np.linalg.norm(inner - body.asis, axis=1)))
+    start = body.t.vec("neurovascular.lfcn_meets_iliacus")
+    end = np.array([U[k_out], V[k_out]], float) / [nu - 1, nv - 1]
+    surface, normals = _grid_surface(front), _grid_surface(normal)
+    a, b = surface(*start[:, None]), surface(*end[:, None])
+    n = max(2, int(np.ceil(np.linalg.norm(b - a) / LFCN_FOSSA_STEP)) + 1)
+    uv = start + np.linspace(0.0, 1.0, n)[:, None] * (end - start)
+    run = surface(uv[:, 0], uv[:, 1]) + sdf.unit(normals(uv[:, 0], uv[:, 1])) * (r - LFCN_GROOVE)
+    # reference points over the fan (above the ligament) give way to the run
+    near = np.linalg.norm(pts[:, None, :] - inner[None], axis=2).min(axis=1)
+    over = (near < LFCN_FOSSA_STEP * 3.0) & (pts[:, 2] > pts[3][2]) & (np.arange(len(pts)) != 3)
+    over[0] = False
+    rest = pts[~over]
+    return np.vstack([rest[:1], run, rest[1:]])
 
 
 @recipe("sciatic_nerve", name="Sciatic nerve", latin="Nervus ischiadicus", kind="nerve", segment="pelvis",
