@@ -320,7 +320,12 @@ def test_sacrum_meets_the_ilia_without_overlap(meshes):
         d = np.asarray(hb["implicit_distance"])
         assert d.min() > -2.0, f"{side} runs {-d.min():.1f} mm into the sacrum"
         assert d.min() < 4.0, f"{side} does not reach the sacrum (SI joint gap {d.min():.1f} mm)"
-        assert (d < 4.0).sum() > 100  # a joint surface, not a single touching point
+        # a joint surface, not a single touching point: the faces within 4 mm
+        # of the sacrum cover several square centimetres (an area, not a
+        # vertex count: the flat facet decimates to few, large triangles)
+        near = np.asarray(meshes[side].cell_centers().compute_implicit_distance(sac)["implicit_distance"]) < 4.0
+        area = np.asarray(meshes[side].compute_cell_sizes(length=False, volume=False)["Area"])
+        assert area[near].sum() > 600.0
 
 
 def test_interpubic_disc_fills_the_symphysis(meshes, body):
@@ -775,3 +780,80 @@ def test_the_pelvic_surface_runs_down_to_the_ischium_without_a_step(meshes):
         assert np.isfinite(xs).all()
         jumps = np.abs(np.diff(xs))
         assert jumps.max() < 1.0, f"a step of {jumps.max():.1f} mm in the pelvic surface at y={y:.0f}, z={zs[np.argmax(jumps)]:.0f}"
+
+
+def _iliac_medial_faces(hip: pv.PolyData, body, sw) -> np.ndarray:
+    """How far lateral of the plane of the sacrum's lateral face (mm) the
+    right ilium's medial face lies, along the lines square to that plane at
+    sacral (s, w) (nan where a line misses the ilium)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacroiliac import sacral_plane_point
+
+    x = np.arange(-20.0, 25.0, 0.25)
+    pts = np.array([sacral_plane_point(body, s, w, o) for s, w in sw for o in x])
+    inside = (_distance(hip, pts) < 0).reshape(len(sw), len(x))
+    return np.array([x[row].min() if row.any() else np.nan for row in inside])
+
+
+def _facet_grid(body, step: float = 3.0):
+    """Sacral (s, w) grid over the region of the auricular surface, with each
+    point's signed distance to the L (negative on the facet)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacroiliac import auricular_surface
+
+    a = auricular_surface(body)
+    S, W = (v.ravel() for v in np.meshgrid(np.arange(0.0, 62.0, step), np.arange(-40.0, 12.0, step), indexing="ij"))
+    return a, S, W, a.distance(S, W)
+
+
+def test_the_iliac_auricular_surface_is_a_flat_facet(meshes, body):
+    """The ilium's auricular surface is a flat L facing the sacrum across the
+    joint space, not an imprint of the sacrum's rounded lateral part: square
+    to the joint plane, its medial face lies at the joint space everywhere on
+    the L (at least 3 mm inside its edge), within 2 mm from the 10th to the
+    90th percentile (main's concave imprint spread over 10.5 mm, from 8 mm
+    medial of the plane to 2 mm lateral of it)."""
+    _, S, W, dist = _facet_grid(body)
+    on = dist < -3.0
+    hip = meshes["hip_bone_right"]
+    face = _iliac_medial_faces(hip, body, list(zip(S[on], W[on])))
+    assert on.sum() > 60 and np.isfinite(face).all()
+    p10, p50, p90 = np.percentile(face, [10, 50, 90])
+    assert p90 - p10 < 2.0
+    assert p50 == pytest.approx(body.t.get("pelvis.sacroiliac_joint_gap"), abs=1.0)
+
+
+def test_no_rim_or_wall_of_ilium_stands_medial_of_the_facet(meshes, body):
+    """Round the L (2-8 mm outside its edge) and just in front of it (where
+    the arcuate line starts) the ilium stands back from the joint plane by
+    the ligament cleft, so that the facet is slightly raised: no rim of bone
+    reaches medially past the joint plane round it (main: 9 mm past it
+    behind the facet) and no wall in front of it (main: 6 mm past it, the
+    arcuate line starting inside the joint)."""
+    a, S, W, dist = _facet_grid(body)
+    ring = (dist > 2.0) & (dist < 8.0)
+    hip = meshes["hip_bone_right"]
+    gap = body.t.get("pelvis.sacroiliac_joint_gap")
+    cleft = body.t.get("pelvis.sacroiliac_ligament_gap")
+    around = _iliac_medial_faces(hip, body, list(zip(S[ring], W[ring])))
+    assert np.isfinite(around).mean() > 0.8
+    assert np.nanpercentile(around, 5) > gap + 1.0
+    assert np.nanmedian(around) == pytest.approx(cleft, abs=1.5)
+    front = [(s, a.vertex[1] + a.width / 2.0 + o) for s in np.linspace(14.0, 34.0, 6) for o in (2.0, 5.0, 8.0)]
+    ahead = _iliac_medial_faces(hip, body, front)
+    assert np.isfinite(ahead).mean() > 0.8
+    assert np.nanmin(ahead) > gap + 1.0
+
+
+def test_the_arcuate_line_starts_at_the_front_of_the_facet(body):
+    """The arcuate line begins at the anterior-inferior corner of the iliac
+    auricular surface, on the ilium's side of the joint plane (it began 7 mm
+    medial of it, inside the joint)."""
+    from anatomy_viewer.atlas.structures.pelvis_sacroiliac import _coords, auricular_surface
+    from anatomy_viewer.atlas.structures.pelvis_sacrum import sacral_half_width
+
+    a = auricular_surface(body)
+    s, w, x = (float(v[0]) for v in _coords(body)(g.arcuate_line(body, 40)[:1]))
+    gap = body.t.get("pelvis.sacroiliac_joint_gap")
+    assert x - float(sacral_half_width(body, s)) == pytest.approx(gap, abs=1.0)
+    assert w == pytest.approx(a.vertex[1] + a.width / 2.0, abs=3.0)
+
+

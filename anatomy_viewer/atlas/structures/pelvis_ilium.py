@@ -788,8 +788,10 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     gap = body.t.get("pelvis.interpubic_gap") / 2.0
     clearance = si.sacroiliac_clearance(body)
     bar = bounded(si.iliac_auricular_bar(body), *si.joint_box(body))
-    # the bar is kept within this distance of the sacrum, so that it shows
-    # only as the facet's support and not where the sacrum is missing
+    plane = si.joint_plane_solid(body)
+    # the bar is kept within this distance of the sacrum (or of the flat joint
+    # plane round the facet), so that it shows only as the facet's support;
+    # the ilium is carved against both, so that its facet is flat
     bar_reach = body.t.get("pelvis.sacroiliac_ligament_gap") + body.t.get("pelvis.auricular_margin")
 
     def f(P):
@@ -797,7 +799,7 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
         for s in parts[1:]:
             d = smin(d, s(P), BLEND)
         if sacrum is not None:
-            sac = sacrum(P)
+            sac = np.minimum(sacrum(P), plane(P))
             d = smin(d, smax(bar(P), sac - bar_reach, 3.0), BLEND)
         d = smax(d, -sciatic(P), 3.0)
         d = smax(d, -obturator(P), 1.0)

@@ -10,10 +10,14 @@ long lower arm downwards and backwards over S2-S3 towards the PIIS. The arms'
 lengths, width and angle come from the pelvis table.
 
 Used by the hip bone: a thick L-shaped bar of ilium behind the surface,
-carved by the sacrum grown by the thin joint space on the L and by the wider
+carved by the sacrum and by a flat joint plane round the L
+(joint_plane_solid), grown by the thin joint space on the L and by the wider
 interosseous-ligament cleft around it, so that the auricular surface is a
-slightly raised facet facing the sacrum's lateral surface, with the iliac
-tuberosity standing back above and behind it.
+flat, slightly raised facet facing the sacrum's lateral surface, with the
+iliac tuberosity standing back above and behind it. Used by the sacrum: a
+lateral mass under the L whose lateral face is that plane
+(sacral_auricular_mass), so that the sacral auricular surface is flat too
+and faces the whole iliac facet.
 """
 from __future__ import annotations
 
@@ -164,3 +168,80 @@ def joint_box(body: Body, margin: float = 30.0) -> tuple[np.ndarray, np.ndarray]
     pts = auricular_points(body, 10)
     return pts.min(axis=0) - margin, pts.max(axis=0) + margin
 
+
+
+def sacral_auricular_mass(body: Body) -> Field:
+    """The lateral mass of the sacrum under its auricular surface (right side;
+    pass points with |x| for both): an L-shaped block in the sacral frame whose
+    lateral face is the plane of the joint (x = sacral half width), covering
+    the L with a margin of AURICULAR_MASS_MARGIN mm and reaching
+    AURICULAR_MASS_DEPTH mm medially into the sacrum, its edges rounded.
+
+    Without it the sacrum's lateral face is only the narrow strip between the
+    rounded anterior and dorsal surfaces, so the back of the L (the end of
+    the short arm, the back of the long arm) faced nothing and the ilium,
+    carved against the sacrum, wrapped round the sacrum's dorsal edge in a
+    slot. With it the joint surfaces of both bones are flat across the whole
+    L, as the two auricular surfaces are (apart from their undulations).
+    Behind the front of the L it thins (AURICULAR_MASS_DEPTH_BACK at the back
+    of the L), so that it shows dorsally as a low lateral rim, not a shelf."""
+    from .pelvis_sacrum import sacral_half_width
+
+    a = auricular_surface(body)
+    coords = _coords(body)
+    lo, hi = joint_box(body, margin=20.0)
+    margin, r = AURICULAR_MASS_MARGIN, AURICULAR_MASS_ROUND
+    pts = a.points(40)
+    w_back, w_front = float(pts[:, 1].min()) - a.width / 2.0, float(a.vertex[1])
+
+    def f(P):
+        out = np.full(len(P), 1.0e3)
+        m = np.all((P >= lo) & (P <= hi), axis=1)
+        if m.any():
+            s, w, x = coords(P[m])
+            d2 = a.distance(s, w) - margin + r
+            depth = np.interp(w, (w_back, w_front), (AURICULAR_MASS_DEPTH_BACK, AURICULAR_MASS_DEPTH))
+            dx = np.abs(x - (sacral_half_width(body, s) - depth / 2.0)) - depth / 2.0 + r
+            out[m] = np.hypot(np.maximum(d2, 0.0), np.maximum(dx, 0.0)) + np.minimum(np.maximum(d2, dx), 0.0) - r
+        return out
+    return f
+
+
+AURICULAR_MASS_DEPTH = 10.0   # how far the sacrum's lateral mass under the facet reaches medially at its front (mm, modelling)
+AURICULAR_MASS_DEPTH_BACK = 5.0  # ... and at the back of the L (mm, modelling)
+AURICULAR_MASS_MARGIN = 2.0   # how far it reaches past the edge of the L (mm, modelling)
+AURICULAR_MASS_ROUND = 3.0    # rounding of its edges (mm, modelling)
+
+
+def joint_plane_solid(body: Body) -> Field:
+    """The space medial of the right sacroiliac joint plane (x = sacral half
+    width, in the sacral frame) over the ear-shaped outline of the auricular
+    surface grown by JOINT_PLANE_MARGIN mm, JOINT_PLANE_DEPTH mm deep, edges
+    rounded: hip_bone_field carves the ilium against it as well as against
+    the sacrum, so that the ilium's medial face over and round the facet is
+    flat (the facet raised by the difference between the ligament cleft and
+    the joint space) instead of an imprint of the sacrum's rounded lateral
+    part with rims wrapping round its edges. (A margin that also sloped away
+    medially further out cut into the bone round the PSIS.)"""
+    from .pelvis_sacrum import sacral_half_width
+
+    a = auricular_surface(body)
+    coords = _coords(body)
+    lo, hi = joint_box(body, margin=30.0)
+    depth, r = JOINT_PLANE_DEPTH, JOINT_PLANE_ROUND
+
+    def f(P):
+        out = np.full(len(P), 1.0e3)
+        m = np.all((P >= lo) & (P <= hi), axis=1)
+        if m.any():
+            s, w, x = coords(P[m])
+            d2 = a.distance(s, w) - JOINT_PLANE_MARGIN + r
+            dx = np.abs(x - (sacral_half_width(body, s) - depth / 2.0)) - depth / 2.0 + r
+            out[m] = np.hypot(np.maximum(d2, 0.0), np.maximum(dx, 0.0)) + np.minimum(np.maximum(d2, dx), 0.0) - r
+        return out
+    return f
+
+
+JOINT_PLANE_MARGIN = 16.0  # how far round the facet the ilium's medial face is flat (mm, modelling)
+JOINT_PLANE_DEPTH = 30.0   # depth of the space medial of the joint plane (mm, modelling)
+JOINT_PLANE_ROUND = 4.0    # rounding of its edges (mm, modelling)

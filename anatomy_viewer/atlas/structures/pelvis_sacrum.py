@@ -260,6 +260,9 @@ def sacrum_field(body: Body) -> Field:
     saps = [s1_superior_articular_process(body, side) for side in ("right", "left")]
     channels = sacral_foramen_channels(body)
     clearances = [l5_s1_joint_clearance(body, side) for side in ("right", "left")]
+    from .pelvis_sacroiliac import sacral_auricular_mass
+
+    auricular = sacral_auricular_mass(body)
 
     def f(P):
         s, w, x = coords(P)
@@ -281,6 +284,11 @@ def sacrum_field(body: Body) -> Field:
         # the S1 body stands proud of the alae as an elliptical endplate
         body1 = smax(_ellipse2(x, w, body_half, d_end / 2.0), smax(-s, s - 0.3 * L, 2.0), 2.0)
         d = smin(d, body1, 3.0)
+        # the lateral mass under each auricular surface: the flat joint face,
+        # below the top of the ala
+        Pm = P.copy()
+        Pm[:, 0] = ax
+        d = smin(d, smax(auricular(Pm), s_top - s, _ROUND_ALA), 4.0)
         # median sacral crest: tubercles of the fused spinous processes
         for st in tubercles:
             wt = sacral_back(body, st, 0.0)
