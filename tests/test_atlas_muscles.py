@@ -388,3 +388,82 @@ def test_tensor_fasciae_latae_lies_flush_with_the_tract_at_the_trochanter():
     proud = (_widest_at_the_trochanter("tensor_fasciae_latae_right")
              - _widest_at_the_trochanter("iliotibial_tract_right"))
     assert proud <= 4.0, f"tensor fasciae latae lies {proud:.1f} mm further out than the tract"
+
+
+# ---------------------------------------------------------------- tensor fasciae latae's shape
+
+def _tfl_sections(fractions=np.linspace(0.1, 0.9, 9)):
+    """(centroid, width, thickness) of the right tensor fasciae latae's
+    sections square to the chord from its path's first to its last point,
+    at the given fractions of the chord."""
+    m = manifest_with("tensor_fasciae_latae_right")
+    path = np.asarray(m.structure("tensor_fasciae_latae_right").path)
+    chord = path[-1] - path[0]
+    axis = chord / np.linalg.norm(chord)
+    out = []
+    for f in fractions:
+        sl = _poly("tensor_fasciae_latae_right").slice(normal=axis, origin=path[0] + f * chord)
+        assert sl.n_points > 6, f"no section at {f:.1f} of the chord"
+        q = np.asarray(sl.points)
+        c = q - q.mean(axis=0)
+        ext = np.ptp(c @ np.linalg.svd(c, full_matrices=False)[2].T, axis=0)
+        out.append((q.mean(axis=0), ext[0], ext[1]))
+    return out
+
+
+def test_tensor_fasciae_latae_runs_straight():
+    """A nearly straight belly from the ASIS and crest down and a little
+    backward to the tract, not an arc bent backward over the trochanter (the
+    belly as first built bowed 30 mm off its chord): seen from the side the
+    centroids of its sections lie within 6 mm of the straight line through
+    the first and last, and in space within 10 mm of it (the belly lies on
+    the curve of gluteus medius and the tract)."""
+    sections = _tfl_sections()
+    c = np.array([s[0] for s in sections])
+    for dims, limit in (([1, 2], 6.0), ([0, 1, 2], 10.0)):
+        p = c[:, dims]
+        axis = (p[-1] - p[0]) / np.linalg.norm(p[-1] - p[0])
+        off = p - p[0]
+        dev = np.linalg.norm(off - np.outer(off @ axis, axis), axis=1).max()
+        assert dev < limit, f"the sections' centres leave the straight line by {dev:.1f} mm (axes {dims})"
+
+
+def test_tensor_fasciae_latae_ends_in_front_of_and_a_little_below_the_trochanter():
+    """The belly ends in the tract in front of the greater trochanter, not
+    over or behind it, a little below it (it ended 3 mm behind the
+    trochanter's lateral landmark): its lowest point lies at least 15 mm in
+    front of that landmark and at most 60 mm below it, and it runs backward
+    as it descends (its lower end lies behind its upper end)."""
+    manifest_with("tensor_fasciae_latae_right")
+    gt = M.attachments(Body()).greater_trochanter_lateral
+    p = np.asarray(_poly("tensor_fasciae_latae_right").points)
+    low = p[p[:, 2] < p[:, 2].min() + 3.0].mean(axis=0)
+    top = p[p[:, 2] > p[:, 2].max() - 10.0].mean(axis=0)
+    assert low[1] >= gt[1] + 15.0, f"its lower end lies {low[1] - gt[1]:.0f} mm in front of the trochanter"
+    assert 0.0 < gt[2] - low[2] <= 60.0, f"its lower end lies {gt[2] - low[2]:.0f} mm below the trochanter"
+    assert low[1] < top[1] - 5.0, "it does not run backward as it descends"
+
+
+def test_tensor_fasciae_latae_is_flat():
+    """A flat belly: between a fifth and four fifths of its length each
+    section is more than twice as wide as it is thick, and its widest section
+    is 30-50 mm wide (muscles.toml tfl_size, scaled to the volume)."""
+    sections = _tfl_sections(np.linspace(0.2, 0.8, 7))
+    for f, (_, width, thickness) in zip(np.linspace(0.2, 0.8, 7), sections):
+        assert width > 2.0 * thickness, f"at {f:.1f}: {width:.0f} mm wide, {thickness:.0f} mm thick"
+    widest = max(s[1] for s in sections)
+    assert 30.0 <= widest <= 50.0, f"widest section {widest:.0f} mm"
+
+
+def test_tract_passes_deep_to_the_lower_part_of_tensor_fasciae_latae():
+    """The tract is not cut away round the lower part of the belly, which lies
+    on its front part and ends in it: straight in from the side through the
+    middle of the belly's lower third, the line meets the tract after the
+    muscle (the tract continues under it)."""
+    manifest_with("tensor_fasciae_latae_right", "iliotibial_tract_right")
+    for centre, _, _ in _tfl_sections((0.7, 0.8, 0.9)):
+        start, end = centre + [150.0, 0.0, 0.0], centre - [60.0, 0.0, 0.0]
+        tract = np.atleast_2d(_poly("iliotibial_tract_right").ray_trace(start, end)[0])
+        muscle = np.atleast_2d(_poly("tensor_fasciae_latae_right").ray_trace(start, end)[0])
+        assert len(tract) and len(muscle), f"the line at z = {centre[2]:.0f} misses the tract or the muscle"
+        assert tract[:, 0].min() < muscle[:, 0].min() + 1.0, f"no tract deep to the muscle at z = {centre[2]:.0f}"

@@ -62,6 +62,8 @@ DRAPE_SMOOTHING = 18.0  # mm, width of the Gaussian smoothing the drape of glute
 DRAPE_CLOSING = 50.0    # mm, hollows narrower than this under gluteus maximus are bridged
 MEDIAL_DRAPE_BLEND = 15.0  # mm over which the drape turns from radial to straight forward, medial of the PSIS
 ORIGIN_PINNED = 0.12    # fraction of the fibre length over which the origin keeps its unsmoothed drape
+ENVELOPE_FILL = 1.0     # fraction of the hollow below the convex envelope that gluteus maximus is thickened to fill
+ENVELOPE_PASSES = 3     # alternating row and column passes that make the outer surface of gluteus maximus convex
 
 
 def size_v(origin_pts: np.ndarray, ins_pts: np.ndarray) -> float:
@@ -73,14 +75,42 @@ def maximus_thickness_profile(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Relative thickness of gluteus maximus over its sheet: u runs along the
     origin from the iliac crest (0) to the lower border (1), v along the
     fibres from origin (0) to insertion (1). A thick quadrilateral sheet
-    whose bulk lies in its lower middle, below piriformis (over piriformis it
-    is about 2.5 cm thick), thinner towards its upper border and thin at its
-    attachments: it inserts by a thin lamina into the iliotibial tract over
+    whose bulk lies in its lower middle, below piriformis, thinner towards its
+    upper border and thin at its attachments (where the outer surface would
+    sink below its convex envelope, over piriformis and the sciatic notch,
+    the shape thickens it further: convex_envelope): it inserts by a thin lamina into the iliotibial tract over
     and below the trochanter (modelling choice shaped on textbook
     cross-sections; the absolute size comes from the volume)."""
     across = ramp(u, [0.0, 0.25, 0.5, 0.7, 0.9, 1.0], [0.4, 0.5, 0.55, 1.0, 1.0, 0.6])
     along = ramp(v, [0.0, 0.12, 0.4, 0.7, 0.9, 1.0], [0.45, 0.9, 1.0, 0.75, 0.35, 0.2])
     return across * along
+
+
+def upper_envelope(values: np.ndarray) -> np.ndarray:
+    """The least concave function above `values` (a profile sampled at equal
+    steps): its upper convex hull, interpolated at every sample."""
+    x = np.arange(len(values), dtype=float)
+    hull: list[int] = []
+    for i in range(len(values)):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (x[b] - x[a]) * (values[i] - values[a]) - (values[b] - values[a]) * (x[i] - x[a]) >= 0.0:
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    return np.interp(x, x[hull], values[hull])
+
+
+def convex_envelope(levels: np.ndarray, passes: int = ENVELOPE_PASSES) -> np.ndarray:
+    """A grid of heights (rows and columns at equal steps) raised until no
+    row and no column has a hollow: the upper envelope along the columns,
+    then along the rows, repeated; the result is never below `levels`."""
+    out = np.asarray(levels, float).copy()
+    for _ in range(passes):
+        out = np.apply_along_axis(upper_envelope, 1, out)
+        out = np.apply_along_axis(upper_envelope, 0, out)
+    return out
 
 
 def lower_border_origin(body: Body, insertion_end: np.ndarray) -> np.ndarray:
@@ -216,11 +246,19 @@ def _gluteus_maximus(body: Body) -> Built:
         per_mm = np.array([(nu - 1) / size_u, (nv - 1) / size_v(origin_pts, ins_pts)])
         closed = grey_closing(level.reshape(nu, nv),
                               size=tuple(np.maximum(1, np.round(DRAPE_CLOSING * per_mm)).astype(int)), mode="nearest")
-        smooth = height + (gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel() - level) / rate
+        smoothed = gaussian_filter(closed, DRAPE_SMOOTHING * per_mm, mode="nearest").ravel()
+        smooth = height + (smoothed - level) / rate
         # the origin keeps its own drape, so it stays on the bone it arises from
         pinned = ramp(v, [0.0, ORIGIN_PINNED], [1.0, 0.0])
-        disp = outward * (pinned * height + (1.0 - pinned) * smooth)[:, None]
-        return SphereCloud(centres + disp, radii), central_fibre(surface)
+        # the outer surface is made convex: where it sinks below its convex
+        # envelope (over piriformis and the sciatic notch, which lie deeper than
+        # gluteus medius above and the ischium below, and beside the coccyx) the
+        # muscle is thickened outward to fill it, its deep surface staying on
+        # what lies beneath (the volume is shared out again by the sizing)
+        outer = (smoothed + radii).reshape(nu, nv)
+        fill = ENVELOPE_FILL * (convex_envelope(outer) - outer).ravel()
+        disp = outward * (pinned * height + (1.0 - pinned) * smooth + 0.5 * fill / rate)[:, None]
+        return SphereCloud(centres + disp, radii + 0.5 * fill), central_fibre(surface)
 
     # over the greater trochanter the muscle ends in a thin lamina on the
     # iliotibial tract: nothing of it lies more than

@@ -663,32 +663,6 @@ def _sartorius(body: Body) -> Built:
 
 # ---------------------------------------------------------------- iliotibial tract
 
-def _itt_line(body: Body) -> CentreLine:
-    t, a = body.t, attachments(body)
-    gt = a.greater_trochanter_lateral
-    clear = t.get("muscles.tfl_clearance_gt")
-    thick = t.vec("muscles.itt_size")[1]
-    # in the thigh the tract lies on vastus lateralis's lateral face; below
-    # the muscle it runs on to Gerdy's tubercle
-    thigh = [_on_vastus_lateralis(body, a.shaft_centre(f) + [0.0, -4.0, 0.0], thick / 2.0 + BONE_GAP)
-             for f in (0.25, 0.5, 0.65)]
-    return CentreLine.through(np.vstack([a.iliac_tubercle + [4.0, -6.0, -8.0], gt + [clear * 0.6, -6.0, 0.0],
-                                         thigh, a.gerdys_tubercle + [2.0, 0.0, 0.0]]))
-
-
-def _on_vastus_lateralis(body: Body, start: np.ndarray, clearance: float, reach: float = 150.0) -> np.ndarray:
-    """The point `clearance` mm outside vastus lateralis straight lateral of
-    `start` (a point inside the thigh): where the ray leaves the muscle."""
-    from .context_muscles import built
-
-    field = built(body, "vastus_lateralis").field
-    steps = np.arange(0.0, reach, 0.5)
-    inside = np.nonzero(field(start + np.outer(steps, [1.0, 0.0, 0.0])) < 0.0)[0]
-    if len(inside) == 0:
-        raise ValueError(f"vastus lateralis is not lateral of {start}")
-    return start + [steps[inside[-1]] + clearance, 0.0, 0.0]
-
-
 ITT_LATTICE = 3.0      # mm between the rays the iliotibial tract is draped along (heights then interpolated)
 ITT_SPHERES = 1.0      # mm between the sphere centres of the draped tract
 ITT_CLOSING = 30.0     # mm, hollows narrower than this under the tract are bridged (a fascia spans them)
@@ -696,6 +670,7 @@ ITT_SMOOTHING = np.array([15.0, 6.0])  # mm, Gaussian smoothing of the tract's d
 ITT_DRAPE_START = 200.0  # mm from its axis where a ray onto what lies under the tract starts
 ITT_PATH_POINTS = 2 * PATH_POINTS  # points of the tract's manifest path
 ITT_MAX_SINK = 12.0    # mm the tract's borders may lie deeper than its middle (past the edge of what it covers)
+ITT_TFL_BLEND = 30.0   # mm over which the tract's cut round tensor fasciae latae fades out below the belly's upper part
 ITT_BENEATH = ("hip_bone", "femur", "tibia", "gluteus_medius", "vastus_lateralis")
 
 
@@ -760,8 +735,9 @@ def _iliotibial_tract(body: Body) -> Built:
     outside, each ray stops where the sheet touches gluteus medius, vastus
     lateralis or bone (their committed meshes: the tract is built in stage 2),
     hollows narrower than ITT_CLOSING are bridged and the height smoothed.
-    Tensor fasciae latae (in front) and gluteus maximus (behind) overlap its
-    upper borders, as they insert into it."""
+    Tensor fasciae latae lies on its front part (the tract is cut clear of the
+    belly's upper part only) and gluteus maximus overlaps its back border, as
+    both insert into it."""
     from scipy.interpolate import RegularGridInterpolator
     from scipy.ndimage import gaussian_filter, grey_closing
 
@@ -827,46 +803,119 @@ def _iliotibial_tract(body: Body) -> Built:
     middle = centres.reshape(Af.shape)[:, len(cf) // 2]
     middle = np.vstack([a.iliac_tubercle, middle[:-2:4], middle[-1]])
     lo, hi = cloud.bounds()
-    return Built(clear_of(cloud.field(), beneath, MUSCLE_GAP, 1.0), lo, hi, CentreLine.through(middle), 1.0)
+    # tensor fasciae latae (stage 1) lies in a shallow bed on the tract's front
+    # part and ends in it (it inserts between the tract's layers): the tract
+    # is cut clear of the belly only above the level where the belly comes
+    # onto it (there the belly lies on the ilium and gluteus medius)
+    on_tract = tfl_course(body)
+    on_tract_z = (on_tract[0] + TFL_ONTO_TRACT[1] * (on_tract[1] - on_tract[0]))[2]
+    tfl = bone_obstacle(body, ("tensor_fasciae_latae",))
+    above = lambda P: tfl(P) + TFL_ORIGIN_RELIEF * np.clip((on_tract_z - P[:, 2]) / ITT_TFL_BLEND, 0.0, 1.0)
+    field = clear_of(clear_of(cloud.field(), beneath, MUSCLE_GAP, 1.0), above, MUSCLE_GAP, 1.0)
+    return Built(field, lo, hi, CentreLine.through(middle), 1.0)
 
 
 # ---------------------------------------------------------------- tensor fasciae latae
 
-def _tfl(body: Body) -> Built:
-    """From the ASIS and the front of the outer lip of the crest, down in front of
-    the greater trochanter, ending in the iliotibial tract (its distal end
-    overlaps the tract, as the muscle inserts between the tract's layers)."""
+TFL_STATIONS = 16      # points along tensor fasciae latae where the bed beneath it is found
+TFL_ONTO_TRACT = (0.15, 0.4)  # fraction of its length over which it leaves the ilium and comes to lie on the tract
+TFL_BED_SPACING = 1.5  # mm, grid on which the muscles and bones beneath tensor fasciae latae are sampled
+TFL_BED_MARGIN = 40.0  # mm around the belly's straight course where its bed is sampled
+TFL_BRIDGE = 90.0      # mm, hollows in the bed shorter than this along the belly are bridged
+TFL_ORIGIN_RELIEF = 30.0  # mm added to the bed's distance at the origin, so the belly is not cut there
+TFL_HOLLOW = 5.0       # mm a station's bed may lie below the bridged level before it counts as a hollow
+
+
+def tfl_course(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """(origin, end) of tensor fasciae latae's belly (right side), both mm:
+    the origin between the ASIS and the outer lip of the crest
+    tfl_origin_along_crest behind it; the end one belly length (tfl_size)
+    from it, tfl_end_in_front_of_gt in front of the greater trochanter's
+    lateral surface, where the muscle ends in the iliotibial tract. The
+    belly runs straight between them, down and a little backward; its x
+    (how far out) follows what lies beneath it."""
     t, a = body.t, attachments(body)
-    length, width, thick = t.vec("muscles.tfl_size")
+    length, _, thick = t.vec("muscles.tfl_size")
     _, outer = a.crest_lips(300)
     along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(outer, axis=0), axis=1))]
     behind = outer[int(np.searchsorted(along, t.get("muscles.tfl_origin_along_crest")))]
-    lateral = pg.wing_normal(body)
-    origin = 0.5 * (body.asis + behind) + lateral * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
+    origin = 0.5 * (body.asis + behind) + pg.wing_normal(body) * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
     gt = a.greater_trochanter_lateral
-    clear = t.get("muscles.tfl_clearance_gt")
-    # in front of the trochanter, its lateral surface about level with the tract draped on it
-    front_of_gt = gt + [-clear * 0.3, clear + width * 0.8, 0.0]
-    # the end: the point of the tract's centre line one belly length from the origin
-    itt = _itt_line(body).points
-    dist = np.linalg.norm(itt - origin, axis=1)
-    below = itt[:, 2] < front_of_gt[2]
-    end = itt[below][np.argmin(np.abs(dist[below] - length))]
-    # just deep to the tract, so the muscle's end does not show through it
-    deep = a.shaft_centre_at_z(end[2]) - end
-    deep[2] = 0.0
-    end = end + sdf.unit(deep) * (t.vec("muscles.itt_size")[1] / 2.0 + 0.3 * thick / 2.0 + 2.0 * BONE_GAP)
-    line = CentreLine.through([origin, front_of_gt, end])
+    dy = gt[1] + t.get("muscles.tfl_end_in_front_of_gt") - origin[1]
+    dx = gt[0] - origin[0]
+    dz = -np.sqrt(max(length ** 2 - dy ** 2 - dx ** 2, 1.0))
+    return origin, origin + [dx, dy, dz]
+
+
+def _tfl_bed(body: Body, origin: np.ndarray, end: np.ndarray) -> sdf.Field:
+    """What tensor fasciae latae lies on, sampled around its course: gluteus
+    medius and vastus lateralis (built in the same stage) and the hip bone and
+    femur."""
+    from .context_muscles import built, sampled_in_box
+
+    lo = np.minimum(origin, end) - TFL_BED_MARGIN
+    hi = np.maximum(origin, end) + TFL_BED_MARGIN
+    lo[0], hi[0] = min(lo[0], end[0]) - 2.0 * TFL_BED_MARGIN, max(hi[0], end[0]) + TFL_BED_MARGIN
+    bed = sdf.union(bone_obstacle(body, PELVIS + FEMUR), built(body, "gluteus_medius").field,
+                    built(body, "vastus_lateralis").field)
+    return sampled_in_box(bed, lo, hi, TFL_BED_SPACING)
+
+
+def _tfl(body: Body) -> Built:
+    """A flat, nearly straight belly from the ASIS and the front of the outer
+    lip of the crest, down and a little backward in front of the greater
+    trochanter, ending on the front part of the iliotibial tract a little
+    below the trochanter (tfl_course). Its upper part lies on the ilium and
+    gluteus medius; lower down it lies on the tract, which passes deep to it
+    (the muscle inserts between the tract's layers; the tract, built later,
+    is cut clear of it): along its course the belly's deep surface is kept
+    that far out from what lies beneath."""
+    from scipy.ndimage import gaussian_filter1d, grey_closing
+
+    from .context_muscles import GAP as DRAPE_GAP
+
+    t = body.t
+    length, width, thick = t.vec("muscles.tfl_size")
+    origin, end = tfl_course(body)
+    bed = _tfl_bed(body, origin, end)
+    tt = np.linspace(0.0, 1.0, TFL_STATIONS)
+    straight = origin + tt[:, None] * (end - origin)
+    # where a line straight in from the side meets the bed, at each station;
+    # in front of the trochanter, between gluteus medius and vastus lateralis,
+    # such a line finds only the femoral neck deep inside (the atlas leaves out
+    # gluteus minimus and the capsule): the belly bridges that hollow, as the
+    # tract does, its bed interpolated between the stations on either side
+    reach = np.arange(250.0, 40.0, -0.5)
+    rays = np.stack([np.column_stack([reach, np.full(len(reach), p[1]), np.full(len(reach), p[2])])
+                     for p in straight])
+    inside = bed(rays.reshape(-1, 3)).reshape(rays.shape[:2]) < 0.0
+    surface_x = np.where(inside.any(axis=1), reach[np.argmax(inside, axis=1)], reach[-1])
+    window = int(round(TFL_BRIDGE / (np.linalg.norm(end - origin) / (TFL_STATIONS - 1)))) | 1
+    valid = surface_x > grey_closing(surface_x, size=window, mode="nearest") - TFL_HOLLOW
+    surface_x = gaussian_filter1d(np.interp(tt, tt[valid], surface_x[valid]), 1.0, mode="nearest")
+    # from the origin on the bone out onto the bed, then up onto the tract
+    onto_bed = ramp(tt, [0.0, TFL_ONTO_TRACT[0]], [0.0, 1.0])
+    lift = ramp(tt, list(TFL_ONTO_TRACT), [0.0, 1.0]) * (DRAPE_GAP + t.vec("muscles.itt_size")[1] + MUSCLE_GAP)
+    kt = [0.0, 0.12, 0.45, 0.75, 1.0]
+    thick_profile, width_profile = [0.45, 0.9, 1.0, 0.8, 0.3], [0.9, 1.0, 1.0, 0.8, 0.35]
     axis = lambda z: np.tile(body.hjc + [0.0, -10.0, 0.0], (len(np.atleast_1d(z)), 1))
-    W = _surface_width_dirs(line, axis)
 
     def shape(s):
-        kt = [0.0, 0.12, 0.5, 0.88, 1.0]
-        b = ramp(line.t, kt, [0.45, 0.9, 1.0, 0.8, 0.3]) * s * thick / 2.0
-        aw = ramp(line.t, kt, [0.7, 0.95, 1.0, 0.9, 0.6]) * s * width / 2.0
-        return tube(line, np.maximum(aw, b), b, W), line
+        half = ramp(tt, kt, thick_profile) * s * thick / 2.0
+        controls = straight.copy()
+        controls[:, 0] = (1.0 - onto_bed) * origin[0] + onto_bed * (surface_x + lift + half + BONE_GAP)
+        line = CentreLine.through(controls)
+        b = ramp(line.t, kt, thick_profile) * s * thick / 2.0
+        aw = ramp(line.t, kt, width_profile) * s * width / 2.0
+        return tube(line, np.maximum(aw, b), b, _surface_width_dirs(line, axis)), line
 
-    return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR, avoid=(("sartorius", None),))
+    # it is cut clear of its bed except at its origin, where it arises from the
+    # crest's outer lip over the front of gluteus medius's origin (the bones
+    # themselves are cut away everywhere)
+    near = t.get("muscles.tfl_origin_along_crest") / 2.0
+    relief = lambda P: TFL_ORIGIN_RELIEF * np.clip((near - np.linalg.norm(P - origin, axis=1)) / (0.5 * near), 0.0, 1.0)
+    return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR, avoid=(("sartorius", None),),
+                  clear_fields=(lambda P: bed(P) + relief(P),))
 
 
 # ---------------------------------------------------------------- pectineus
@@ -1041,12 +1090,12 @@ SHAPES: dict[str, Callable[[Body], Built]] = {
     "iliotibial_tract": _iliotibial_tract,
 }
 # the shapes each is built from by their fields (kept clear of them: `avoid`
-# in _sized; psoas minor along psoas major; tensor fasciae latae along the
-# tract's line on vastus lateralis). The iliotibial tract is built in stage 2
-# on the committed meshes of the muscles beneath it.
+# in _sized; psoas minor along psoas major; tensor fasciae latae on gluteus
+# medius and vastus lateralis). The iliotibial tract is built in stage 2 on
+# the committed meshes of the muscles beneath it and of tensor fasciae latae.
 for _muscle, _neighbours in {"psoas_minor": ("psoas_major",), "iliacus": ("psoas_major",),
                              "sartorius": ("rectus_femoris",),
-                             "tensor_fasciae_latae": ("sartorius", "vastus_lateralis"),   # along the tract's line
+                             "tensor_fasciae_latae": ("sartorius", "vastus_lateralis", "gluteus_medius"),   # its bed
                              "adductor_longus": ("pectineus",)}.items():
     shares_shape(_muscle, *_neighbours)
 
