@@ -32,13 +32,14 @@ origins on the ischial tuberosity, which are pushed off it (not cut: cutting
 left slivers). A hamstring's push-off is averaged over some 30 mm along its
 belly and a few mm across it (`conformed`), and its bellies are sampled
 densely along the line, so it slides off a neighbour without rings. Each
-muscle is sized to its Handsfield 2014 volume. Adductor magnus is moulded into one smooth sheet
-before meshing (`moulded`): its pushed spheres are closed (the clefts between
-them filled) and smoothed on a grid, then cut clear of its neighbours, which
-leave their imprint on it as in the body, except along a ribbon from the
-linea aspera back through the vasti and adductor longus, where its insertion
-reaches the bone; its volume is kept by a small offset. It is then opened
-(`without_fins`): nothing thinner than 5 mm is left along its edges.
+muscle is sized to its Handsfield 2014 volume. Adductor magnus is moulded
+into one smooth sheet before meshing (`moulded`): its pushed spheres are
+closed (the clefts between them filled) and smoothed on a grid, then cut
+clear of its neighbours, which leave their imprint on it as in the body,
+except along a ribbon from the linea aspera back through the vasti and
+adductor longus, where its insertion reaches the bone; its volume is kept by
+a small offset. It is then opened (`without_fins`): nothing thinner than
+5 mm is left along its edges.
 
 For other recipes (trigger-point maps, needle paths):
 
@@ -82,16 +83,17 @@ ROPE_STATION_STEP = 0.5      # adductor magnus's hamstring part (inside the shee
 MIN_HALF_THICKNESS = 2.5     # mm: adductor magnus keeps nothing thinner than twice this (slivers left by cuts)
 TENDON_KEEP = 4.0            # mm round the adductor magnus tendon's surface where no fin is cut
 FIN_SLACK = 0.6              # mm the opened shape may lie inside the field before it cuts (grid noise)
-CLOSE_RADIUS = 20.0          # mm: adductor magnus's clefts and dents narrower than twice this are filled ...
+# adductor magnus moulded into one sheet (`moulded`)
+CLOSE_RADIUS = 20.0          # mm: its clefts and dents narrower than twice this are filled ...
 SMOOTH_SIGMA = 5.0           # mm ... and its surface then smoothed (Gaussian on the signed distance) ...
-KEEP_SIGMA = 1.0             # mm ... (only this much where the tendon and the insertion must stay)
-RIBBON_PASSES = ("vastus_medialis", "vastus_lateralis", "adductor_longus")
+KEEP_SIGMA = 1.0             # mm ... but only this much where the tendon and the insertion must stay
+INSERTION_KEEP = 8.0         # mm round the insertion line where it is only lightly smoothed
+OFFSET_RANGE = 4.0           # mm the moulded surface may move in or out to keep the volume
+MOULD_MARGIN = 6.0           # mm by which the moulding grid is larger than the shape
+RIBBON_PASSES = ("vastus_medialis", "vastus_lateralis", "adductor_longus")  # the muscles the insertion passes
 RIBBON_DEPTH = 25.0          # mm: the moulded sheet reaches the linea aspera along a ribbon this deep ...
 RIBBON_HALF = 8.0            # mm ... and about this thick ...
 RIBBON_MEDIAL = 0.6          # ... coming from behind and this much from the medial side (tangent of the angle)
-INSERTION_KEEP = 8.0         # mm round the insertion line where the moulded sheet is only lightly smoothed
-OFFSET_RANGE = 4.0           # mm the moulded surface may move in or out to keep the volume
-MOULD_MARGIN = 6.0           # mm ... on a grid this much larger than the shape, before it is cut clear again
 PUSH_RADIUS = 12.0           # mm, neighbourhood over which a hamstring's push-off is averaged ...
 ALONG_WEIGHT = 0.4           # ... with distances along the line counted at this weight (30 mm along the belly)
 
@@ -199,7 +201,7 @@ def adductor_magnus_insertion(body: Body, n: int = 8) -> np.ndarray:
     return shaft_offset_point(body, t, -medial * g.half_ml(t), -g.half_ap(t))
 
 
-def _insertion_corridor(body: Body, radius: float = INSERTION_CORRIDOR) -> sdf.Field:
+def _insertion_corridor(body: Body) -> sdf.Field:
     """The soft neighbours' distance (with adductor brevis and gracilis) raised
     within INSERTION_CORRIDOR mm of the adductor magnus insertion: the vasti and
     adductors longus and brevis cover the linea aspera in this atlas, and
@@ -212,7 +214,7 @@ def _insertion_corridor(body: Body, radius: float = INSERTION_CORRIDOR) -> sdf.F
 
     def lifted(P):
         d, _ = tree.query(P)
-        return soft(P) + 2.0 * radius * np.clip(1.0 - d / radius, 0.0, 1.0) ** 2
+        return soft(P) + 2.0 * INSERTION_CORRIDOR * np.clip(1.0 - d / INSERTION_CORRIDOR, 0.0, 1.0) ** 2
     return BoneUnion([bone_obstacle(body, BONES), lifted])
 
 
@@ -547,15 +549,16 @@ def moulded(field: sdf.Field, lo, hi, spacing: float, cut: sdf.Field, target: fl
             sigma: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
     """A sheet muscle made one smooth piece: `field` (its spheres, pushed off
     the neighbours but not cut) sampled on a grid, closed by a ball of radius
-    `close` (CLOSE_RADIUS unless given; the clefts, dents and gaps between the pushed spheres are
-    filled), its signed distance smoothed by a Gaussian of `sigma` mm (SMOOTH_SIGMA; bulges
-    and creases flattened), then cut clear of `cut` (the neighbours: where
-    they lie the muscle is moulded round them) and offset so that it encloses
-    `target` mm^3. Within r mm of the points C of each (C, r)
-    in `keep` (a thin tendon, the narrow insertion on a bone) the closed shape
-    is smoothed only lightly (KEEP_SIGMA), so it is not blurred away. Returns
-    (grid values, grid origin); the grid covers [lo, hi] widened by
-    MOULD_MARGIN."""
+    `close` (default CLOSE_RADIUS: the clefts, dents and gaps between the
+    pushed spheres are filled), its signed distance smoothed by a Gaussian
+    of `sigma` mm (default SMOOTH_SIGMA: bulges and creases flattened), then
+    cut clear of `cut` and of the midline (the neighbours: where they lie
+    the muscle is moulded round them) and offset (at most OFFSET_RANGE mm) so
+    that it encloses `target` mm^3. Within r mm of the points C of each
+    (C, r) in `keep` (a thin tendon, the narrow insertion on a bone) the
+    closed shape is smoothed only lightly (KEEP_SIGMA) and not offset, so it
+    is not blurred or thinned away. Returns (grid values, grid origin); the
+    grid covers [lo, hi] widened by MOULD_MARGIN."""
     from scipy.ndimage import distance_transform_edt, gaussian_filter
 
     from ..meshing import sample_grid
