@@ -335,3 +335,68 @@ def test_adductor_magnus_has_no_thin_fins():
     t = _inward_thickness("adductor_magnus_right")
     thin = (t < 3.0).mean()
     assert thin < 0.01, f"{100 * thin:.1f}% of adductor magnus is less than 3 mm thick"
+
+
+# ---------------------------------------------------------------- one smooth sheet
+
+def _outline_profiles(sid: str, zs: np.ndarray) -> dict[str, np.ndarray]:
+    """The front, back and medial edges (max y, min y, min x, mm) of a
+    structure's horizontal sections at heights zs: its outline seen from the
+    medial side (front and back) and from behind (medial)."""
+    mesh = polydata_of(sid)
+    out = {"front": [], "back": [], "medial": []}
+    for z in zs:
+        p = np.asarray(mesh.slice(normal="z", origin=(0.0, 0.0, z)).points)
+        out["front"].append(p[:, 1].max())
+        out["back"].append(p[:, 1].min())
+        out["medial"].append(p[:, 0].min())
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def test_adductor_magnus_outline_is_smooth():
+    """Seen from the medial side and from behind, adductor magnus's outline is
+    a smooth curve (Standring; Netter, posterior and medial thigh): from
+    z = -100 to -290 its front and back edges stray less than 5 mm, and its
+    medial border less than 2.5 mm, from their running mean over 42 mm of
+    height. The lumpy sheet before had a lobe on its front (6.2 mm at
+    z = -262) and a wavy medial border (3.1 mm)."""
+    from scipy.ndimage import uniform_filter1d
+
+    manifest_with("adductor_magnus_right")
+    zs = np.arange(-100.0, -290.0, -2.0)
+    for edge, most in (("front", 5.0), ("back", 5.0), ("medial", 2.5)):
+        v = _outline_profiles("adductor_magnus_right", zs)[edge]
+        dev = np.abs(v - uniform_filter1d(v, 21, mode="nearest"))[10:-10]
+        worst = int(np.argmax(dev)) + 10
+        assert dev.max() < most, f"the {edge} edge bulges {dev.max():.1f} mm at z = {zs[worst]:.0f}"
+
+
+def _pieces(sid: str, z: float) -> int:
+    s = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z))
+    return int(s.connectivity().point_data["RegionId"].max()) + 1
+
+
+def test_adductor_magnus_is_one_sheet_to_the_linea_aspera():
+    """In the middle of the thigh (z = -190 to -260) each horizontal section of
+    adductor magnus is one piece from its medial border to the back of the
+    femur, where it touches the bone (within 3 mm): the sheet thins to its
+    insertion on the linea aspera but stays whole. Before, a separate strip
+    ran down beside the linea aspera, cut off from the sheet by vastus
+    medialis (two pieces at every one of these heights)."""
+    manifest_with("adductor_magnus_right", "femur_right")
+    for z in np.arange(-260.0, -189.0, 10.0):
+        n = _pieces("adductor_magnus_right", z)
+        assert n == 1, f"adductor magnus is {n} pieces at z = {z:.0f}"
+        gap = float(closest_distance(_section("adductor_magnus_right", z), "femur_right").min())
+        assert gap < 3.0, f"adductor magnus lies {gap:.1f} mm from the femur at z = {z:.0f}"
+
+
+def test_adductor_magnus_medial_border_is_thick():
+    """Its medial border, formed by the hamstring part, is thick and rounded:
+    within 10 mm of the section's most medial point it spans at least 25 mm
+    front to back from z = -150 to -275 (Standring, mid-thigh section)."""
+    manifest_with("adductor_magnus_right")
+    for z in np.arange(-275.0, -149.0, 25.0):
+        p = _section("adductor_magnus_right", z)
+        border = p[p[:, 0] < p[:, 0].min() + 10.0]
+        assert np.ptp(border[:, 1]) >= 25.0, f"the medial border is {np.ptp(border[:, 1]):.0f} mm thick at z = {z:.0f}"

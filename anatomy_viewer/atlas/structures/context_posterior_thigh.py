@@ -32,9 +32,14 @@ origins on the ischial tuberosity, which are pushed off it (not cut: cutting
 left slivers). A hamstring's push-off is averaged over some 30 mm along its
 belly and a few mm across it (`conformed`), and its bellies are sampled
 densely along the line, so it slides off a neighbour without rings. Each
-muscle is sized to its Handsfield 2014 volume. Adductor magnus, cut clear of
-many neighbours, is opened before meshing (`without_fins`): nothing thinner
-than 5 mm is left along its edges.
+muscle is sized to its Handsfield 2014 volume. Adductor magnus is moulded
+into one smooth sheet before meshing (`moulded`): its pushed spheres are
+closed (the clefts between them filled) and smoothed on a grid, then cut
+clear of its neighbours, which leave their imprint on it as in the body,
+except along a ribbon from the linea aspera back through the vasti and
+adductor longus, where its insertion reaches the bone; its volume is kept by
+a small offset. It is then opened (`without_fins`): nothing thinner than
+5 mm is left along its edges.
 
 For other recipes (trigger-point maps, needle paths):
 
@@ -43,12 +48,13 @@ For other recipes (trigger-point maps, needle paths):
     ischiopubic_ramus(body, f)                       a point on the ramus, 0 symphysis .. 1 tuberosity
     adductor_magnus_hamstring_part(body)             (centre line, fraction where its tendon starts)
     without_fins(field, lo, hi, spacing)             a field opened before meshing (no slivers)
+    moulded(field, lo, hi, spacing, cut, target)     a sheet closed, smoothed, cut clear and sized on a grid
     context_muscle_path(body, "biceps_femoris_left") central fibre, origin first (context_muscles.py)
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -77,6 +83,17 @@ ROPE_STATION_STEP = 0.5      # adductor magnus's hamstring part (inside the shee
 MIN_HALF_THICKNESS = 2.5     # mm: adductor magnus keeps nothing thinner than twice this (slivers left by cuts)
 TENDON_KEEP = 4.0            # mm round the adductor magnus tendon's surface where no fin is cut
 FIN_SLACK = 0.6              # mm the opened shape may lie inside the field before it cuts (grid noise)
+# adductor magnus moulded into one sheet (`moulded`)
+CLOSE_RADIUS = 20.0          # mm: its clefts and dents narrower than twice this are filled ...
+SMOOTH_SIGMA = 5.0           # mm ... and its surface then smoothed (Gaussian on the signed distance) ...
+KEEP_SIGMA = 1.0             # mm ... but only this much where the tendon and the insertion must stay
+INSERTION_KEEP = 8.0         # mm round the insertion line where it is only lightly smoothed
+OFFSET_RANGE = 4.0           # mm the moulded surface may move in or out to keep the volume
+MOULD_MARGIN = 6.0           # mm by which the moulding grid is larger than the shape
+RIBBON_PASSES = ("vastus_medialis", "vastus_lateralis", "adductor_longus")  # the muscles the insertion passes
+RIBBON_DEPTH = 25.0          # mm: the moulded sheet reaches the linea aspera along a ribbon this deep ...
+RIBBON_HALF = 8.0            # mm ... and about this thick ...
+RIBBON_MEDIAL = 0.6          # ... coming from behind and this much from the medial side (tangent of the angle)
 PUSH_RADIUS = 12.0           # mm, neighbourhood over which a hamstring's push-off is averaged ...
 ALONG_WEIGHT = 0.4           # ... with distances along the line counted at this weight (30 mm along the belly)
 
@@ -199,6 +216,32 @@ def _insertion_corridor(body: Body) -> sdf.Field:
         d, _ = tree.query(P)
         return soft(P) + 2.0 * INSERTION_CORRIDOR * np.clip(1.0 - d / INSERTION_CORRIDOR, 0.0, 1.0) ** 2
     return BoneUnion([bone_obstacle(body, BONES), lifted])
+
+
+def _insertion_ribbon(body: Body) -> sdf.Field:
+    """The soft neighbours' distance (with adductor brevis and gracilis), that
+    of the vasti and adductor longus (RIBBON_PASSES) raised along a ribbon
+    from the adductor magnus insertion line RIBBON_DEPTH mm back and medially
+    (the way the sheet comes to the linea aspera), within RIBBON_HALF mm of
+    it: the moulded sheet passes there through the muscles that cover the
+    back of the femur in this atlas, as its aponeurosis does between them,
+    and nowhere else round the line (nor through adductor brevis, which
+    leaves a window in the sheet where it covers the linea aspera, the nerve
+    or the vessels)."""
+    from scipy.spatial import cKDTree
+
+    g = lf.femur_geometry(body)
+    soft = bone_obstacle(body, RIBBON_PASSES)
+    line = CentreLine.through(adductor_magnus_insertion(body), n=300).points
+    way = sdf.unit(-g.anterior - RIBBON_MEDIAL * g.lateral)
+    depth = np.arange(0.0, RIBBON_DEPTH + 0.1, 1.0)
+    tree = cKDTree((line[:, None, :] + depth[None, :, None] * way).reshape(-1, 3))
+
+    def lifted(P):
+        d, _ = tree.query(P)
+        return soft(P) + 2.0 * RIBBON_HALF * np.clip(1.0 - d / RIBBON_HALF, 0.0, 1.0) ** 2
+    others = tuple(n for n in SOFT + MEDIAL if n not in RIBBON_PASSES)
+    return BoneUnion([bone_obstacle(body, BONES), bone_obstacle(body, others), lifted])
 
 
 def _obstacles(body: Body, muscle: str) -> tuple[sdf.Field, sdf.Field]:
@@ -429,20 +472,34 @@ def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HAL
     nodes: the field is evaluated once. Nothing is cut within `keep[1]` mm of
     the points `keep[0]` (a tendon meant to be thin, whose loss would cut
     the muscle off its attachment)."""
-    from scipy.ndimage import distance_transform_edt, gaussian_filter, map_coordinates
-
     from ..meshing import sample_grid
 
     vol, origin = sample_grid(field, lo, hi, spacing)
+    return _grid_field(_opened(vol, origin, spacing, half, () if keep is None else (keep,)), origin, spacing, field)
+
+
+def _opened(vol: np.ndarray, origin: np.ndarray, spacing: float, half: float,
+            keep: Sequence[tuple[np.ndarray, float]]) -> np.ndarray:
+    """The grid `vol` opened as `without_fins` describes; nothing is cut within
+    r mm of the points C of each (C, r) in `keep`."""
+    from scipy.ndimage import distance_transform_edt, gaussian_filter
+
     opened = gaussian_filter(distance_transform_edt(vol >= -half) * spacing - half, 1.0) - FIN_SLACK
     cut = opened > vol
-    if keep is not None and cut.any():
+    if keep and cut.any():
         from scipy.spatial import cKDTree
 
         idx = np.argwhere(cut)
-        near = cKDTree(keep[0]).query(origin + idx * spacing)[0] < keep[1]
-        cut[tuple(idx[near].T)] = False
-    vol = np.where(cut, opened, vol).astype(np.float32)
+        for points, radius in keep:
+            near = np.isfinite(cKDTree(points).query(origin + idx * spacing, distance_upper_bound=radius)[0])
+            cut[tuple(idx[near].T)] = False
+    return np.where(cut, opened, vol).astype(np.float32)
+
+
+def _grid_field(vol: np.ndarray, origin: np.ndarray, spacing: float, field: sdf.Field) -> sdf.Field:
+    """A field interpolating the grid `vol` (trilinear), `field` outside it."""
+    from scipy.ndimage import map_coordinates
+
     top = origin + (np.array(vol.shape) - 1) * spacing
 
     def f(P):
@@ -457,6 +514,101 @@ def without_fins(field: sdf.Field, lo, hi, spacing: float, half: float = MIN_HAL
     return f
 
 
+# ---------------------------------------------------------------- one smooth sheet
+
+def _signed_distance(inside: np.ndarray, spacing: float) -> np.ndarray:
+    """Signed distance (mm, negative inside) of a voxel mask, by two distance transforms."""
+    from scipy.ndimage import distance_transform_edt
+
+    return ((distance_transform_edt(~inside) - distance_transform_edt(inside)) * spacing
+            + np.where(inside, 0.5, -0.5) * spacing).astype(np.float32)
+
+
+def _coarse(field: sdf.Field, P: np.ndarray, origin: np.ndarray, spacing: float) -> np.ndarray:
+    """`field` at the grid points P (on the grid origin + i * spacing),
+    evaluated on the grid twice as coarse (the cells round P only) and
+    interpolated: a neighbour's distance is smooth at this scale and costly
+    to evaluate."""
+    from scipy.ndimage import map_coordinates
+
+    step = 2.0 * spacing
+    cells = np.floor((P - origin) / step).astype(int)
+    lo = cells.min(axis=0)
+    shape = cells.max(axis=0) - lo + 2
+    need = np.zeros(tuple(shape), bool)
+    for corner in np.indices((2, 2, 2)).reshape(3, -1).T:
+        need[tuple((cells - lo + corner).T)] = True
+    idx = np.argwhere(need)
+    grid = np.zeros(tuple(shape), np.float32)
+    grid[tuple(idx.T)] = field(origin + (idx + lo) * step)
+    return map_coordinates(grid, ((P - origin) / step - lo).T, order=1)
+
+
+def moulded(field: sdf.Field, lo, hi, spacing: float, cut: sdf.Field, target: float,
+            keep: Sequence[tuple[np.ndarray, float]] = (), close: Optional[float] = None,
+            sigma: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
+    """A sheet muscle made one smooth piece: `field` (its spheres, pushed off
+    the neighbours but not cut) sampled on a grid, closed by a ball of radius
+    `close` (default CLOSE_RADIUS: the clefts, dents and gaps between the
+    pushed spheres are filled), its signed distance smoothed by a Gaussian
+    of `sigma` mm (default SMOOTH_SIGMA: bulges and creases flattened), then
+    cut clear of `cut` and of the midline (the neighbours: where they lie
+    the muscle is moulded round them) and offset (at most OFFSET_RANGE mm) so
+    that it encloses `target` mm^3. Within r mm of the points C of each
+    (C, r) in `keep` (a thin tendon, the narrow insertion on a bone) the
+    closed shape is smoothed only lightly (KEEP_SIGMA) and not offset, so it
+    is not blurred or thinned away. Returns (grid values, grid origin); the
+    grid covers [lo, hi] widened by MOULD_MARGIN."""
+    from scipy.ndimage import distance_transform_edt, gaussian_filter
+
+    from ..meshing import sample_grid
+    from .context_muscles import BLEND
+
+    close = CLOSE_RADIUS if close is None else close
+    sigma = SMOOTH_SIGMA if sigma is None else sigma
+
+    lo = np.asarray(lo, float) - MOULD_MARGIN
+    hi = np.asarray(hi, float) + MOULD_MARGIN
+    vol, origin = sample_grid(field, lo, hi, spacing)
+    inside = vol < 0.0
+    own = _signed_distance(inside, spacing)
+    grown = distance_transform_edt(~inside) * spacing <= close
+    closed = np.minimum(own, _signed_distance(grown, spacing) + close)
+    f = gaussian_filter(closed, sigma / spacing)
+    kept = np.full(f.shape, np.inf, np.float32)
+    if keep:
+        from scipy.spatial import cKDTree
+
+        light = gaussian_filter(closed, KEEP_SIGMA / spacing)
+        idx = np.argwhere(light < 0.0)
+        P = origin + idx * spacing
+        for points, radius in keep:
+            near = np.isfinite(cKDTree(points).query(P, distance_upper_bound=radius)[0])
+            sel = tuple(idx[near].T)
+            kept[sel] = light[sel]
+    # the neighbours and the midline, near the smoothed shape
+    reach = BLEND + OFFSET_RANGE + spacing
+    idx = np.argwhere(np.minimum(f, kept) < reach)
+    P = origin + idx * spacing
+    sel = tuple(idx.T)
+    wall = np.maximum(GAP - _coarse(cut, P, origin, spacing), GAP / 2.0 - P[:, 0])
+    near = f[sel].astype(float)
+    # the kept parts do not take part in the offset (it would thin them away)
+    held = sdf.smax(kept[sel].astype(float), wall, BLEND)
+
+    def volume(delta: float) -> float:
+        return float((np.minimum(sdf.smax(near - delta, wall, BLEND), held) < 0.0).sum()) * spacing ** 3
+
+    a, b = -OFFSET_RANGE, OFFSET_RANGE
+    for _ in range(18):
+        m = 0.5 * (a + b)
+        a, b = (m, b) if volume(m) < target else (a, m)
+    delta = 0.5 * (a + b)
+    out = f - delta
+    out[sel] = np.minimum(sdf.smax(near - delta, wall, BLEND), held)
+    return out.astype(np.float32), origin
+
+
 # ---------------------------------------------------------------- recipes
 
 @recipe("adductor_magnus", name="Adductor magnus", latin="Musculus adductor magnus", kind="muscle",
@@ -466,7 +618,12 @@ def adductor_magnus(body: Body) -> Part:
     band, tendon_t = adductor_magnus_hamstring_part(body)
     tendon = band.at(np.linspace(tendon_t - 0.05, 1.0, 200))
     keep = (tendon, num(body, "adductor_magnus_tendon_diameter") / 2.0 + TENDON_KEEP)
-    return Part(without_fins(b.field, b.lo, b.hi, SPACING, keep=keep), b.lo, b.hi, spacing=SPACING,
+    insertion = CentreLine.through(adductor_magnus_insertion(body), n=300).points
+    keep = (keep, (insertion, INSERTION_KEEP))
+    vol, origin = moulded(b.cloud.field(), b.lo, b.hi, SPACING, _insertion_ribbon(body), b.target, keep=keep)
+    field = _grid_field(_opened(vol, origin, SPACING, MIN_HALF_THICKNESS, keep), origin, SPACING, b.field)
+    lo, hi = origin, origin + (np.array(vol.shape) - 1) * SPACING
+    return Part(field, lo, hi, spacing=SPACING,
                 path=tuple(tuple(p) for p in b.line.resampled(PATH_POINTS)), smooth_iterations=SMOOTH_ITERATIONS)
 
 
