@@ -63,7 +63,10 @@ def test_gluteus_maximus_lies_on_piriformis_25_to_40_mm_thick():
     outer surface convex (the next test) and the deep surface on piriformis,
     which lies about 20 mm deeper than gluteus medius above it, the
     Handsfield volume spread over the sheet makes it 35-40 mm thick there,
-    about as thick as elsewhere in its middle, not a pad over piriformis."""
+    about as thick as elsewhere in its middle, not a pad over piriformis.
+    That agrees with prone CT (Park 2011, test_atlas_skin.py): skin to
+    piriformis 52-66 mm, less 15-25 mm of fat over a lean buttock
+    (anatomy-dimensions.md), leaves 30-50 mm for gluteus maximus."""
     m = manifest_with("gluteus_maximus_right", "piriformis_right")
     lms = {lm.id: lm.position for lm in m.landmarks}
     path = np.asarray(m.structure("piriformis_right").path, float)

@@ -117,7 +117,7 @@ def test_nerves_and_vessels_lie_in_grooves_not_through_the_muscles(nerve_or_vess
     assert _inside_fraction(nerve_or_vessel, muscle) < 0.015
 
 
-@pytest.mark.parametrize("muscle", ["psoas_major_right"])
+@pytest.mark.parametrize("muscle", ["psoas_major_right", "iliacus_right"])
 def test_no_film_of_muscle_over_the_femoral_nerve(muscle):
     """The nerve lies in an open groove: no muscle 1-5 mm in front of its
     front face (a cut by the nerve alone left thin films there, which render

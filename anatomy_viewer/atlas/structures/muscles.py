@@ -558,9 +558,12 @@ def _iliacus(body: Body) -> Built:
     # iliacus and psoas meet only where they form the iliopsoas tendon, below the brim
     brim_z = (body.hjc + t.vec("muscles.psoas_brim_from_hjc"))[2]
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
+    from .neurovascular import femoral_nerve_and_front
+
     return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=ILIACUS_FIT_POWER,
                   avoid=(("psoas_major", relief),), smooth_push=True,
-                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"))
+                  cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"),
+                  clear_fields=(femoral_nerve_and_front(body, NERVE_FRONT),))
 
 
 ILIACUS_FIT_POWER = 1.0  # the fan's volume grows about as its thickness
