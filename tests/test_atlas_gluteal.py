@@ -122,6 +122,28 @@ def test_gluteus_maximus_outer_surface_is_smooth():
         f"a lump or fold of {bump[worst]:.1f} mm at x = {xs[worst[0] + 2]:.0f}, z = {zs[worst[1] + 2]:.0f}"
 
 
+def _back_surface(sid: str, xs: np.ndarray, zs: np.ndarray, facing: float) -> np.ndarray:
+    """How far back (-y, mm) a structure's surface lies seen from behind, on
+    the grid xs x zs: the first surface a line from behind meets, where that
+    surface faces backwards (normal's -y component over `facing`, so not on
+    its rounded borders); NaN elsewhere."""
+    import vtk
+
+    poly = polydata_of(sid).compute_normals(cell_normals=True, point_normals=False)
+    normals = poly.cell_data["Normals"]
+    locator = vtk.vtkOBBTree()
+    locator.SetDataSet(poly)
+    locator.BuildLocator()
+    back = np.full((len(xs), len(zs)), np.nan)
+    for i, x in enumerate(xs):
+        for j, z in enumerate(zs):
+            hits, cells = vtk.vtkPoints(), vtk.vtkIdList()
+            locator.IntersectWithLine((x, -300.0, z), (x, 150.0, z), hits, cells)
+            if hits.GetNumberOfPoints() and normals[cells.GetId(0)][1] < -facing:
+                back[i, j] = -hits.GetPoint(0)[1]
+    return back
+
+
 def _depth_below_upper_hull(s: np.ndarray, h: np.ndarray) -> np.ndarray:
     """How far each sample of a profile h(s) lies below the profile's upper
     convex hull (0 on the hull): the depth of the hollows a straight edge laid
@@ -145,24 +167,11 @@ def test_gluteus_maximus_outer_surface_has_no_valley():
     below a straight edge laid across the profile. The sheet draped onto
     what lies beneath it sank into an 18 mm valley over piriformis and the
     sciatic notch, between gluteus medius above and the ischium below."""
-    import vtk
-
     manifest_with("gluteus_maximus_right")
-    poly = polydata_of("gluteus_maximus_right").compute_normals(cell_normals=True, point_normals=False)
-    normals = poly.cell_data["Normals"]
-    locator = vtk.vtkOBBTree()
-    locator.SetDataSet(poly)
-    locator.BuildLocator()
-    b = np.array(poly.bounds).reshape(3, 2)
+    b = np.array(polydata_of("gluteus_maximus_right").bounds).reshape(3, 2)
     step = 4.0
     xs, zs = np.arange(b[0, 0] + 2.0, b[0, 1] - 2.0, step), np.arange(b[2, 0] + 2.0, b[2, 1] - 2.0, step)
-    back = np.full((len(xs), len(zs)), np.nan)   # how far back the surface lies (-y)
-    for i, x in enumerate(xs):
-        for j, z in enumerate(zs):
-            hits, cells = vtk.vtkPoints(), vtk.vtkIdList()
-            locator.IntersectWithLine((x, -300.0, z), (x, 150.0, z), hits, cells)
-            if hits.GetNumberOfPoints() and normals[cells.GetId(0)][1] < -0.5:
-                back[i, j] = -hits.GetPoint(0)[1]
+    back = _back_surface("gluteus_maximus_right", xs, zs, facing=0.5)
     worst = (0.0, "")
     for profiles, s, label in ((back.T, xs, "z"), (back, zs, "x")):
         for at, h in zip(zs if label == "z" else xs, profiles):
@@ -181,27 +190,13 @@ def test_gluteus_maximus_has_no_crease_beside_the_sacrum():
     3.5 mm below the chord between points 15 mm either side of it: the part
     over the sacrum is not a separate pad with a crease along its lateral
     edge (the sheet as first built showed a 4.4 mm crease there)."""
-    import vtk
-
     manifest_with("gluteus_maximus_right")
-    poly = polydata_of("gluteus_maximus_right").compute_normals(cell_normals=True, point_normals=False)
-    normals = poly.cell_data["Normals"]
-    locator = vtk.vtkOBBTree()
-    locator.SetDataSet(poly)
-    locator.BuildLocator()
-    b = np.array(poly.bounds).reshape(3, 2)
+    b = np.array(polydata_of("gluteus_maximus_right").bounds).reshape(3, 2)
     psis = np.asarray(landmark_position("psis_right"))
     step, span = 5.0, 3
     xs = np.arange(b[0, 0] + 2.0, psis[0] + 70.0, step)
     zs = np.arange(b[2, 0] + 10.0, psis[2], step)
-    back = np.full((len(xs), len(zs)), np.nan)   # how far back the surface lies (-y)
-    for i, x in enumerate(xs):
-        for j, z in enumerate(zs):
-            hits, cells = vtk.vtkPoints(), vtk.vtkIdList()
-            locator.IntersectWithLine((x, -300.0, z), (x, 150.0, z), hits, cells)
-            # only where the surface faces backwards, not on its rounded borders
-            if hits.GetNumberOfPoints() and normals[cells.GetId(0)][1] < -0.6:
-                back[i, j] = -hits.GetPoint(0)[1]
+    back = _back_surface("gluteus_maximus_right", xs, zs, facing=0.6)
     sunk = 0.5 * (back[:-2 * span] + back[2 * span:]) - back[span:-span]
     assert np.isfinite(sunk).sum() > 50
     i, j = np.unravel_index(np.nanargmax(sunk), sunk.shape)

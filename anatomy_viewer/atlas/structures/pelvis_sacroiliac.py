@@ -185,14 +185,25 @@ def sacral_auricular_mass(body: Body) -> Field:
     L, as the two auricular surfaces are (apart from their undulations).
     Behind the front of the L it thins (AURICULAR_MASS_DEPTH_BACK at the back
     of the L), so that it shows dorsally as a low lateral rim, not a shelf."""
+    a = auricular_surface(body)
+    pts = a.points(40)
+    w_back, w_front = float(pts[:, 1].min()) - a.width / 2.0, float(a.vertex[1])
+
+    def depth(w):
+        return np.interp(w, (w_back, w_front), (AURICULAR_MASS_DEPTH_BACK, AURICULAR_MASS_DEPTH))
+    return _slab_under_the_facet(body, 20.0, AURICULAR_MASS_MARGIN, AURICULAR_MASS_ROUND, depth)
+
+
+def _slab_under_the_facet(body: Body, box_margin: float, margin: float, r: float, depth) -> Field:
+    """A slab medial of the right joint plane (x = sacral half width, in the
+    sacral frame), `depth(w)` mm deep, over the ear-shaped outline of the
+    auricular surface grown by `margin` mm, its edges rounded by `r`;
+    evaluated only within `box_margin` mm of the joint."""
     from .pelvis_sacrum import sacral_half_width
 
     a = auricular_surface(body)
     coords = _coords(body)
-    lo, hi = joint_box(body, margin=20.0)
-    margin, r = AURICULAR_MASS_MARGIN, AURICULAR_MASS_ROUND
-    pts = a.points(40)
-    w_back, w_front = float(pts[:, 1].min()) - a.width / 2.0, float(a.vertex[1])
+    lo, hi = joint_box(body, margin=box_margin)
 
     def f(P):
         out = np.full(len(P), 1.0e3)
@@ -200,8 +211,8 @@ def sacral_auricular_mass(body: Body) -> Field:
         if m.any():
             s, w, x = coords(P[m])
             d2 = a.distance(s, w) - margin + r
-            depth = np.interp(w, (w_back, w_front), (AURICULAR_MASS_DEPTH_BACK, AURICULAR_MASS_DEPTH))
-            dx = np.abs(x - (sacral_half_width(body, s) - depth / 2.0)) - depth / 2.0 + r
+            d = depth(w)
+            dx = np.abs(x - (sacral_half_width(body, s) - d / 2.0)) - d / 2.0 + r
             out[m] = np.hypot(np.maximum(d2, 0.0), np.maximum(dx, 0.0)) + np.minimum(np.maximum(d2, dx), 0.0) - r
         return out
     return f
@@ -223,23 +234,8 @@ def joint_plane_solid(body: Body) -> Field:
     the joint space) instead of an imprint of the sacrum's rounded lateral
     part with rims wrapping round its edges. (A margin that also sloped away
     medially further out cut into the bone round the PSIS.)"""
-    from .pelvis_sacrum import sacral_half_width
-
-    a = auricular_surface(body)
-    coords = _coords(body)
-    lo, hi = joint_box(body, margin=30.0)
-    depth, r = JOINT_PLANE_DEPTH, JOINT_PLANE_ROUND
-
-    def f(P):
-        out = np.full(len(P), 1.0e3)
-        m = np.all((P >= lo) & (P <= hi), axis=1)
-        if m.any():
-            s, w, x = coords(P[m])
-            d2 = a.distance(s, w) - JOINT_PLANE_MARGIN + r
-            dx = np.abs(x - (sacral_half_width(body, s) - depth / 2.0)) - depth / 2.0 + r
-            out[m] = np.hypot(np.maximum(d2, 0.0), np.maximum(dx, 0.0)) + np.minimum(np.maximum(d2, dx), 0.0) - r
-        return out
-    return f
+    return _slab_under_the_facet(body, 30.0, JOINT_PLANE_MARGIN, JOINT_PLANE_ROUND,
+                                 lambda w: JOINT_PLANE_DEPTH)
 
 
 JOINT_PLANE_MARGIN = 16.0  # how far round the facet the ilium's medial face is flat (mm, modelling)
