@@ -192,15 +192,24 @@ def test_mid_thigh_section_is_packed():
 
 
 def test_adductor_magnus_fills_behind_the_femur():
-    """Straight back from the middle of the femur's back at mid-thigh the
-    first thing met is adductor magnus, within a few mm of the bone."""
+    """Straight back from the linea aspera at mid-thigh (the back of the
+    femur's section, give or take the 3 mm between its lips) adductor magnus
+    is met within a few mm of the bone. Its aponeurosis ends on the ridge, so
+    the one ray from the section's hindmost point alone grazes its edge: it
+    hit or missed as the sheet moved by under a millimetre."""
     manifest_with("adductor_magnus_right", "femur_right")
     z = _mid_thigh_z()
     f = _section("femur_right", z)
     back = f[np.argmin(f[:, 1])]
-    hits, _ = polydata_of("adductor_magnus_right").ray_trace(back, back + [0.0, -100.0, 0.0])
-    assert len(hits), "nothing of adductor magnus straight behind the femur at mid-thigh"
-    assert np.linalg.norm(hits - back, axis=1).min() < 6.0
+    magnus = polydata_of("adductor_magnus_right")
+    nearest = []
+    for dx in (-3.0, -1.5, 0.0, 1.5, 3.0):
+        start = back + [dx, 0.0, 0.0]
+        hits, _ = magnus.ray_trace(start, start + [0.0, -100.0, 0.0])
+        if len(hits):
+            nearest.append(np.linalg.norm(hits - start, axis=1).min())
+    assert nearest, "nothing of adductor magnus straight behind the linea aspera at mid-thigh"
+    assert min(nearest) < 6.0
 
 
 def _femur_min_x(z: float) -> float:

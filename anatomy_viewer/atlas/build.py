@@ -45,9 +45,9 @@ def mesh_recipe(rid: str, meshes: Path | None = None) -> tuple[str, Mesh, tuple,
 def mesh_group(rids: list[str], meshes: Path | None = None, threads: int = 1) -> list[tuple[str, Mesh, tuple, dict]]:
     """mesh_recipe for each of `rids` in turn, in one worker process (which
     keeps the shapes they share), its KD-tree queries on `threads` threads."""
-    from . import recipes
+    from . import sdf
 
-    recipes.QUERY_THREADS = threads
+    sdf.QUERY_THREADS = threads
     return [mesh_recipe(rid, meshes) for rid in rids]
 
 

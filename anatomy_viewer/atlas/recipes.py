@@ -17,7 +17,6 @@ which become "femur_right"/"femur_left" on each side.
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,12 +110,6 @@ def build_stage(r: Recipe) -> int:
         return r.stage
     return 1 if r.kind in ("muscle", "ligament") else 0
 
-
-# Threads a process may use for KD-tree queries, the bulk of the work of
-# shapes kept clear of meshes: all cores outside the builder's worker pool;
-# the builder sets it in each worker to the cores left over when fewer
-# groups run at once than there are cores.
-QUERY_THREADS = os.cpu_count() or 1
 
 _BUILDING: list[int] = []   # the stage of the recipe being meshed in this process
 

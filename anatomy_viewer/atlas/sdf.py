@@ -10,6 +10,7 @@ the landmark table).
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -17,6 +18,12 @@ from scipy.interpolate import CubicSpline
 from scipy.spatial import cKDTree
 
 Field = Callable[[np.ndarray], np.ndarray]
+
+# Threads a KD-tree query may use (scipy's `workers`; the results do not
+# depend on it): all cores outside the builder's worker pool; the builder sets
+# it in each worker to the cores left over when fewer groups run at once than
+# there are cores.
+QUERY_THREADS = os.cpu_count() or 1
 
 
 # ---------------------------------------------------------------- blends
@@ -248,7 +255,7 @@ def sphere_sweep(centres: np.ndarray, radii, k_nearest: int = 8) -> Field:
     k = min(k_nearest, len(C))
 
     def f(P):
-        dist, idx = tree.query(P, k=k)
+        dist, idx = tree.query(P, k=k, workers=QUERY_THREADS)
         if k == 1:
             dist, idx = dist[:, None], idx[:, None]
         d = (dist - r[idx]).min(axis=1)
@@ -275,7 +282,7 @@ def sweep(curve: np.ndarray, rx, ry, up=(0.0, 1.0, 0.0), step: float = 0.75) -> 
     ends = (dense[0], -F[0][:, 2]), (dense[-1], F[-1][:, 2])
 
     def f(P):
-        _, i = tree.query(P, k=1)
+        _, i = tree.query(P, k=1, workers=QUERY_THREADS)
         Q = P - dense[i]
         fr = F[i]
         lx = np.einsum("ij,ij->i", Q, fr[:, :, 0])

@@ -213,7 +213,7 @@ def _insertion_corridor(body: Body) -> sdf.Field:
     tree = cKDTree(line)
 
     def lifted(P):
-        d, _ = tree.query(P)
+        d, _ = tree.query(P, workers=sdf.QUERY_THREADS)
         return soft(P) + 2.0 * INSERTION_CORRIDOR * np.clip(1.0 - d / INSERTION_CORRIDOR, 0.0, 1.0) ** 2
     return BoneUnion([bone_obstacle(body, BONES), lifted])
 
@@ -238,7 +238,7 @@ def _insertion_ribbon(body: Body) -> sdf.Field:
     tree = cKDTree((line[:, None, :] + depth[None, :, None] * way).reshape(-1, 3))
 
     def lifted(P):
-        d, _ = tree.query(P)
+        d, _ = tree.query(P, workers=sdf.QUERY_THREADS)
         return soft(P) + 2.0 * RIBBON_HALF * np.clip(1.0 - d / RIBBON_HALF, 0.0, 1.0) ** 2
     others = tuple(n for n in SOFT + MEDIAL if n not in RIBBON_PASSES)
     return BoneUnion([bone_obstacle(body, BONES), bone_obstacle(body, others), lifted])

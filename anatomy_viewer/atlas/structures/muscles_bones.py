@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .. import recipes, sdf
+from .. import sdf
 from ..body import Body
 
 K_NEAREST = 4          # vertices whose tangent planes are blended
@@ -52,7 +52,7 @@ class BoneSurface:
         """(mask of points near enough to query, blend weights, neighbour indices)."""
         near = self._box_distance(P) < REACH
         Q = P[near]
-        threads = recipes.QUERY_THREADS
+        threads = sdf.QUERY_THREADS
         dist, idx = self.tree.query(Q, k=K_NEAREST, distance_upper_bound=SEARCH, workers=threads)
         far = ~np.isfinite(dist[:, 0])
         if far.any():  # rare: deep inside a thick bone or far from it; search without a bound

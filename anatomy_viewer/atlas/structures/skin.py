@@ -15,7 +15,7 @@ import numpy as np
 from scipy.interpolate import PchipInterpolator
 from scipy.spatial import cKDTree
 
-from .. import recipes, sdf
+from .. import sdf
 from ..body import Body
 from ..recipes import Part, recipe
 
@@ -240,7 +240,7 @@ def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray)
     tree = cKDTree(points)
 
     def f(P):
-        dist, i = tree.query(P, k=1, workers=recipes.QUERY_THREADS)
+        dist, i = tree.query(P, k=1, workers=sdf.QUERY_THREADS)
         side = np.einsum("ij,ij->i", P - points[i], normals[i])
         return np.where(side >= 0, dist, -dist) - fat[i]
     return f
