@@ -700,34 +700,18 @@ def _box_of(points, radius: float):
 
 def _iliac_body(body: Body) -> tuple[Field, np.ndarray]:
     """Solid body of the ilium between the arcuate line (medial) and the lower
-    part of the wing above the acetabulum (lateral), and its upper face: a
-    floor that runs from the line out to the iliac fossa about
-    _FOSSA_FLOOR_REACH mm lateral of it, thinning to the fossa's thickness,
-    so that the fossa slopes onto the arcuate line as a rounded edge instead
-    of dipping into a groove behind a rod-like ridge."""
+    part of the wing above the acetabulum (lateral)."""
     arc = g.arcuate_line(body, 40)
     ac = g.acetabulum(body)
     # partner of each brim point: the nearest point of the wing's lower half
-    mid, _, half = wing_mid_surface(body, np.linspace(0, 1, 120), np.linspace(0, 0.45, 30))
-    mid, half = mid.reshape(-1, 3), half.reshape(-1)
+    mid, _, _ = wing_mid_surface(body, np.linspace(0, 1, 120), np.linspace(0, 0.45, 30))
+    mid = mid.reshape(-1, 3)
     partner = mid[[int(np.argmin(np.linalg.norm(mid - p, axis=1))) for p in arc]]
     t = 14.0
     inner = arc + unit(ac.centre + g.Z * 10.0 - arc) * t / 2.0
     v = np.linspace(0, 1, 30)
     pts = (inner[None] * (1 - v)[:, None, None] + partner[None] * v[:, None, None]).reshape(-1, 3)
-    solid = sphere_sweep(pts, t / 2.0)
-    # the floor: towards the fossa point level with the line, lateral of it
-    lateral = unit(np.cross(np.gradient(arc, axis=0), g.Z))
-    lateral = np.where(lateral[:, :1] < 0.0, -lateral, lateral)
-    out = [int(np.argmin(np.linalg.norm(mid - p, axis=1))) for p in arc + lateral * _FOSSA_FLOOR_REACH]
-    floor_pts = inner[None] * (1 - v)[:, None, None] + mid[out][None] * v[:, None, None]
-    floor_r = t / 2.0 * (1 - v)[:, None] + np.maximum(half[out], _FOSSA_FLOOR_TIP)[None, :] * v[:, None]
-    floor = sphere_sweep(floor_pts.reshape(-1, 3), floor_r.reshape(-1))
-    return (lambda P: np.minimum(solid(P), floor(P))), np.vstack([pts, floor_pts.reshape(-1, 3)])
-
-
-_FOSSA_FLOOR_REACH = 22.0  # how far lateral of the arcuate line the fossa's floor meets the wing (mm, modelling)
-_FOSSA_FLOOR_TIP = 3.0     # its least half-thickness where it meets the wing (mm, modelling)
+    return sphere_sweep(pts, t / 2.0), pts
 
 
 def sciatic_notch_cutter(body: Body) -> Field:
@@ -805,8 +789,9 @@ def hip_bone_field(body: Body, sacrum: Field | None = None) -> Field:
     clearance = si.sacroiliac_clearance(body)
     bar = bounded(si.iliac_auricular_bar(body), *si.joint_box(body))
     plane = si.joint_plane_solid(body)
-    # the bar is kept within this distance of the sacrum, so that it shows
-    # only as the facet's support and not where the sacrum is missing
+    # the bar is kept within this distance of the sacrum (or of the flat joint
+    # plane round the facet), so that it shows only as the facet's support;
+    # the ilium is carved against both, so that its facet is flat
     bar_reach = body.t.get("pelvis.sacroiliac_ligament_gap") + body.t.get("pelvis.auricular_margin")
 
     def f(P):
