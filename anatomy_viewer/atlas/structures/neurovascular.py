@@ -28,7 +28,8 @@ SAPHENOUS_SMOOTHING = 4  # passes of a [1 2 1] filter over the vein's reach alon
 SAPHENOUS_STEP = 15.0   # mm between the stations the superficial vein is placed at
 CANAL_LATERAL_REACH = 25.0  # mm lateral of the femoral vessels over which adductor longus keeps behind them
 CANAL_WALL_ROUNDING = 10.0  # mm, radius over which a canal wall curves away beyond the ends of the vessels' course
-LFCN_GROOVE = 1.0       # mm of the lateral femoral cutaneous nerve sunk into iliacus's front surface
+LFCN_GROOVE = 1.4       # mm of the lateral femoral cutaneous nerve sunk into iliacus's front surface
+LFCN_LANDING = 0.1     # fraction of its run across iliacus by which the LFCN's run starts before its table point
 LFCN_FOSSA_STEP = 10.0  # mm between the nerve's control points where it crosses iliacus
 CANAL_CORNER = 4.0      # mm, rounding of the edges of the space kept free in front of the femoral vessels
 
@@ -507,8 +508,10 @@ def lfcn_controls(body: Body) -> np.ndarray:
     inguinal ligament medial to the ASIS, and down the thigh. Across the fan
     the nerve runs straight in the fan's own coordinates (those of
     muscles.iliac_fossa_grid), from where it first lies on the muscle beside
-    psoas (table) to the point of the fan nearest the ASIS, which it heads
-    for; the reference points over the fan are dropped."""
+    psoas to where it leaves the fan's front border below the ASIS, heading
+    for the ligament (both from the table: heading for the ASIS itself kept
+    it under the crest all the way); the reference points over the fan are
+    dropped."""
     from .muscles import _grid_surface, iliacus_front_surface
 
     pts = ref_points(body, "lfcn_path")
@@ -520,13 +523,14 @@ def lfcn_controls(body: Body) -> np.ndarray:
     U, V = np.meshgrid(np.arange(1, nu - 1), np.arange(1, nv - 1), indexing="ij")
     U, V = U.ravel(), V.ravel()
     inner = front[U, V]
-    k_out = int(np.argmin(np.linalg.norm(inner - body.asis, axis=1)))
     start = body.t.vec("neurovascular.lfcn_meets_iliacus")
-    end = np.array([U[k_out], V[k_out]], float) / [nu - 1, nv - 1]
+    end = body.t.vec("neurovascular.lfcn_leaves_iliacus")
     surface, normals = _grid_surface(front), _grid_surface(normal)
     a, b = surface(*start[:, None]), surface(*end[:, None])
     n = max(2, int(np.ceil(np.linalg.norm(b - a) / LFCN_FOSSA_STEP)) + 1)
-    uv = start + np.linspace(0.0, 1.0, n)[:, None] * (end - start)
+    # the run starts a little before the table's point, so that the nerve
+    # comes down onto the muscle along it instead of landing on it at an angle
+    uv = start + np.linspace(-LFCN_LANDING, 1.0, n)[:, None] * (end - start)
     run = surface(uv[:, 0], uv[:, 1]) + sdf.unit(normals(uv[:, 0], uv[:, 1])) * (r - LFCN_GROOVE)
     # reference points over the fan (above the ligament) give way to the run
     near = np.linalg.norm(pts[:, None, :] - inner[None], axis=2).min(axis=1)
