@@ -602,3 +602,27 @@ def test_soleal_line_is_an_oblique_ridge_on_the_back_of_the_tibia(manifest, body
     proud = np.array(proud)
     assert np.median(proud) >= 0.6 * height, proud.round(1)
     assert proud.max() < 4.0 * height, proud.round(1)      # a low ridge, not a flange
+
+
+def test_tibial_condyles_overhang_the_shaft_without_drips(manifest, body):
+    """The condyles overhang the shaft and their undersides sweep smoothly
+    into it: no small lump hangs from the underside of a condyle. A drip
+    shows in horizontal sections as a lobe joined to the rest by a narrow
+    neck, so that the section fills much less of its convex hull: from 25 to
+    60 mm below the plateau every section fills at least 90% of its convex
+    hull (the medial condyle's drip, where the inset outline shrank onto the
+    condyle's centre, left 86% at 47 mm)."""
+    from scipy.spatial import ConvexHull
+
+    from anatomy_viewer.atlas.structures import limb_leg as ll
+
+    top = ll.leg_geometry(body).plateau_z
+    for depth in np.arange(25.0, 61.0, 2.0):
+        s = poly("tibia_right").slice(normal="z", origin=(0.0, 0.0, top - depth)).strip()
+        area, pts = 0.0, []
+        for i in range(s.n_cells):
+            c = s.get_cell(i).points
+            pts.append(c)
+            area += abs(0.5 * np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
+        hull = ConvexHull(np.vstack(pts)[:, :2]).volume
+        assert area / hull >= 0.9, f"{depth:.0f} mm below the plateau the section fills {area / hull:.0%} of its hull"

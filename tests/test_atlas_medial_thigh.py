@@ -166,3 +166,25 @@ def test_adductor_brevis_stays_in_front_of_the_obturator_foramen():
     assert over.any(), "brevis does not pass in front of the foramen at all"
     height = Q[over] @ ob.normal
     assert height.min() > thick / 2.0, f"brevis reaches {height.min():.1f} mm from the obturator membrane's plane"
+
+
+def _section_area(mesh, z: float) -> float:
+    """Area (mm^2) enclosed by a closed mesh's horizontal section at height z."""
+    section = mesh.slice(normal="z", origin=(0.0, 0.0, z)).strip()
+    area = 0.0
+    for i in range(section.n_cells):
+        c = section.get_cell(i).points
+        area += abs(0.5 * np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
+    return area
+
+
+def test_adductor_brevis_has_no_horn_at_its_origin():
+    """Adductor brevis arises by a fleshy line from the body and inferior
+    ramus of the pubis: its upper end is rounded, not a thin horn. The
+    horizontal section 5 mm below its highest point encloses at least
+    75 mm^2 and the one 10 mm below at least 170 mm^2 (the horn the atlas
+    had, a tapered tendinous upper corner, gave 32 and 128 mm^2)."""
+    mesh = polydata_of("adductor_brevis_right")
+    top = mesh.bounds[5]
+    assert _section_area(mesh, top - 5.0) >= 75.0
+    assert _section_area(mesh, top - 10.0) >= 170.0

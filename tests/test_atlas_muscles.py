@@ -467,3 +467,37 @@ def test_tract_passes_deep_to_the_lower_part_of_tensor_fasciae_latae():
         muscle = np.atleast_2d(_poly("tensor_fasciae_latae_right").ray_trace(start, end)[0])
         assert len(tract) and len(muscle), f"the line at z = {centre[2]:.0f} misses the tract or the muscle"
         assert tract[:, 0].min() < muscle[:, 0].min() + 1.0, f"no tract deep to the muscle at z = {centre[2]:.0f}"
+
+
+def test_tract_is_one_unbroken_band_round_tensor_fasciae_latae():
+    """The tract runs on under tensor fasciae latae, which lies on its front
+    part and ends between its layers, without a hole or a notch round the
+    belly (cutting the tract clear of the belly's upper part left a ragged
+    notch 14 mm deep and a hole splitting its sections in two). Over the
+    belly's whole height every horizontal section of the tract is one piece;
+    its front border recedes nowhere more than 6 mm behind the lower of its
+    furthest forward reaches within 40 mm above and 40 mm below; and
+    straight in from the side through the middle of the belly's sections
+    from a fifth of its length down, the line meets the tract no further out
+    than the muscle's outer surface (under the belly, or within its deep
+    face, never cut away)."""
+    manifest_with("tensor_fasciae_latae_right", "iliotibial_tract_right")
+    tract, tfl = _poly("iliotibial_tract_right"), _poly("tensor_fasciae_latae_right")
+    zs = np.arange(tfl.bounds[4] + 1.0, tfl.bounds[5] - 1.0, 2.0)
+    front = []
+    for z in zs:
+        sl = tract.slice(normal="z", origin=(0.0, 0.0, z))
+        assert sl.n_points > 6, f"the tract has no section at z = {z:.0f}"
+        pieces = int(sl.connectivity().point_data["RegionId"].max()) + 1
+        assert pieces == 1, f"the tract's section at z = {z:.0f} is in {pieces} pieces"
+        front.append(float(sl.points[:, 1].max()))
+    front = np.array(front)
+    w = 20  # sections, 40 mm
+    notch = [min(front[max(0, i - w):i + 1].max(), front[i:i + w + 1].max()) - front[i] for i in range(len(front))]
+    assert max(notch) <= 6.0, f"the tract's front border has a notch {max(notch):.1f} mm deep"
+    for centre, _, _ in _tfl_sections((0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)):
+        start, end = centre + [150.0, 0.0, 0.0], centre - [60.0, 0.0, 0.0]
+        hits = np.atleast_2d(tract.ray_trace(start, end)[0])
+        muscle = np.atleast_2d(tfl.ray_trace(start, end)[0])
+        assert len(hits) and len(muscle), f"no tract under the belly at z = {centre[2]:.0f}"
+        assert hits[:, 0].min() < muscle[:, 0].max(), f"the tract lies outside the belly at z = {centre[2]:.0f}"

@@ -1,7 +1,9 @@
 """The buttock: gluteus medius (a fan from the outer lip of the iliac crest to
 the greater trochanter) and gluteus maximus (a thick quadrilateral sheet from
 the crest, PSIS, dorsal sacrum and coccyx to the iliotibial tract and the
-gluteal tuberosity), laid over the short lateral rotators. The lower border
+gluteal tuberosity), laid over the short lateral rotators and, beside the
+coccyx, a stand-in for the sacrotuberous ligament (sacrotuberous_standin),
+from whose back its lowest fibres arise. The lower border
 of gluteus maximus runs straight down and laterally from beside the coccyx
 across the lower ischial tuberosity to the gluteal tuberosity
 (lower_border_origin); its anterior border crosses the greater trochanter
@@ -129,8 +131,32 @@ def lower_border_origin(body: Body, insertion_end: np.ndarray) -> np.ndarray:
     x = tip[0] + num(body, "gluteus_maximus_origin_beside_coccyx")
     along = (x - insertion_end[0]) / (crossing[0] - insertion_end[0])
     p = insertion_end + along * (crossing - insertion_end)
-    p[1] = 0.5 * (tip[1] + tub[1])   # on the ligament, between the coccyx and the tuberosity
+    # where the ligament is attached to the side of the coccyx, level with the
+    # coccyx from behind (halfway forward to the tuberosity, the muscle's
+    # corner was drawn into a dent in the ischioanal fossa)
+    p[1] = tip[1]
     return p
+
+
+def sacrotuberous_standin(body: Body) -> sdf.Field:
+    """The right sacrotuberous ligament, which the atlas does not show as a
+    structure: a band from the lateral border of the lower sacrum and the
+    side of the coccyx down and laterally to the medial margin of the ischial
+    tuberosity, as thick as sacrotuberous_ligament_thickness. The lowest
+    fibres of gluteus maximus arise from its back; without it the sheet was
+    draped forward into the ischioanal fossa beside the coccyx."""
+    from .pelvis_sacrum import coccyx_axis
+
+    r = num(body, "sacrotuberous_ligament_thickness") / 2.0
+    _, s1 = vec(body, "gluteus_maximus_sacral_origin")
+    upper = ca.dorsal_sacrum_lateral(body, s1, 1.0)
+    side = coccyx_axis(body)[-1] + [num(body, "gluteus_maximus_origin_beside_coccyx"), 0.0, 0.0]
+    tub = pg.ischial_tuberosity(body)
+    # from behind the sacrum and coccyx, one radius in front of their back
+    # surface, to the tuberosity's medial margin
+    medial_margin = tub + [-num(body, "sacrotuberous_ligament_on_tuberosity"), 0.0, 0.0]
+    return sdf.union(sdf.round_cone(upper + [0.0, r, 0.0], medial_margin, r, r),
+                     sdf.round_cone(side + [0.0, r, 0.0], medial_margin, r, r), k=4.0)
 
 
 def rotator_bed(body: Body) -> sdf.Field:
@@ -204,7 +230,8 @@ def _gluteus_maximus(body: Body) -> Built:
             beneath_parts.append(boxed(part.field, part.lo, part.hi))
     gmed = built(body, "gluteus_medius")
     beneath = union_fields(beneath_parts
-                           + [rotator_bed(body), boxed(gmed.cloud.field(), *gmed.cloud.bounds())])
+                           + [rotator_bed(body), sacrotuberous_standin(body),
+                              boxed(gmed.cloud.field(), *gmed.cloud.bounds())])
     beneath = sampled_in_box(beneath, lo, hi, DRAPE_SPACING)
 
     nu = max(2, int(np.ceil(size_u / LATTICE))) + 1

@@ -65,6 +65,7 @@ LATTICE_HALF = 2.0       # mm, the half thickness that sets the sphere lattice o
 PES_RELIEF = 10.0        # mm round the end of the gracilis tendon where sartorius gives way (they share the pes anserinus)
 PES_STRETCH = 45.0       # mm, the last stretch of the gracilis tendon, which runs deep to sartorius's
 BREVIS_MIN_HALF = 2.2    # mm, least half thickness of adductor brevis (its thin aponeurosis, meshing-limited)
+ORIGIN_FLESH = 0.7      # share of the belly's half thickness the sheet has along its origin line
 BOW_PEAK = 0.6 ** 1.5 * 0.4  # the largest value of v^1.5 (1 - v): the backward bow peaks 60% of the way down
 FRONT_PEAK = 4.0 / 27.0      # the largest value of v (1 - v)^2: the forward bow peaks a third of the way down
 ATTACHMENT_RELIEF = 18.0  # mm round the adductor brevis attachments where the muscles over them give way
@@ -366,8 +367,10 @@ def _adductor_brevis(body: Body) -> Built:
 
         def thickness(u, v):
             edge = 0.4 + 0.6 * np.sin(np.pi * np.clip(u, 0.0, 1.0))
-            # a short tendinous origin, the belly in the middle, an aponeurosis on the femur
-            along = ramp(v, [0.0, 0.12, 0.4, 0.65, 0.9, 1.0], [0.0, 0.7, 1.0, 0.9, 0.4, 0.0])
+            # a fleshy origin as thick as the sheet's edges (a tapered one left
+            # the upper corner a thin horn), the belly in the middle, an
+            # aponeurosis on the femur
+            along = ramp(v, [0.0, 0.12, 0.4, 0.65, 0.9, 1.0], [ORIGIN_FLESH, 0.8, 1.0, 0.9, 0.4, 0.0])
             return np.maximum(BREVIS_MIN_HALF, half * edge * along)
         cloud = sheet(surface, thickness, size_u, size_v, min_half_thickness=max(BREVIS_MIN_HALF, 0.3 * half))
         return cloud, central_fibre(surface)

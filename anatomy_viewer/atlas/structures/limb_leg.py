@@ -32,6 +32,8 @@ UNDERSIDE = 1.5      # rounded underside of the condyles, same fraction
 FLARE = 0.45         # condyles into the shaft: the concave flare, same fraction
 MERGE = 1.8         # depth where the condyles have merged into the shaft, same fraction
 CONE_SLOPE = 0.8    # how steeply the condyles' underside closes in on the shaft
+UNDERSIDE_ROOF = 0.3  # depth inside the plateau outline (fraction of its half width) beyond which the underside is level
+UNDERSIDE_ROOF_BLEND = 4.0  # mm, rounding of that cap
 PATELLA_APEX = 0.1    # apex radius, fraction of the patellar width
 PATELLA_EDGE = 3.0    # rounding of the patella's borders
 PATELLA_FRONT_RADIUS = 1.2  # curvature of the front, in patellar widths
@@ -171,7 +173,11 @@ def _tibial_head(body: Body, lg: LegGeometry, fr: TibiaFrame, shaft: sdf.Field) 
         below = np.maximum(s - side, 0.0)
         # inset grows quadratically, then (past a 45 degree slope) linearly
         inset = np.where(below < under, below * below / (2.0 * under), below - 0.5 * under)
-        d2 = outline(u, v) + inset
+        # the outline's depth inside is capped: deep inside it the inset
+        # outline shrank onto the centre of each condyle, which hung below the
+        # condyle's underside as a drip; capped, the underside closes in on
+        # the shaft as one smooth roof
+        d2 = sdf.smax(outline(u, v), -UNDERSIDE_ROOF * hw, UNDERSIDE_ROOF_BLEND) + inset
         top = -s - rim
         cone = shaft(P) - (deep - s) * CONE_SLOPE
         return sdf.smax(sdf.smax(d2, top, RIM_ROUNDING), cone, FLARE * h)

@@ -673,7 +673,6 @@ ITT_SMOOTHING = np.array([15.0, 6.0])  # mm, Gaussian smoothing of the tract's d
 ITT_DRAPE_START = 200.0  # mm from its axis where a ray onto what lies under the tract starts
 ITT_PATH_POINTS = 2 * PATH_POINTS  # points of the tract's manifest path
 ITT_MAX_SINK = 12.0    # mm the tract's borders may lie deeper than its middle (past the edge of what it covers)
-ITT_TFL_BLEND = 30.0   # mm over which the tract's cut round tensor fasciae latae fades out below the belly's upper part
 ITT_BENEATH = ("hip_bone", "femur", "tibia", "gluteus_medius", "vastus_lateralis")
 
 
@@ -738,9 +737,9 @@ def _iliotibial_tract(body: Body) -> Built:
     outside, each ray stops where the sheet touches gluteus medius, vastus
     lateralis or bone (their committed meshes: the tract is built in stage 2),
     hollows narrower than ITT_CLOSING are bridged and the height smoothed.
-    Tensor fasciae latae lies on its front part (the tract is cut clear of the
-    belly's upper part only) and gluteus maximus overlaps its back border, as
-    both insert into it."""
+    Tensor fasciae latae lies on its front part (the tract runs on under it,
+    uncut) and gluteus maximus overlaps its back border, as both insert into
+    it."""
     from scipy.interpolate import RegularGridInterpolator
     from scipy.ndimage import gaussian_filter, grey_closing
 
@@ -806,15 +805,12 @@ def _iliotibial_tract(body: Body) -> Built:
     middle = centres.reshape(Af.shape)[:, len(cf) // 2]
     middle = np.vstack([a.iliac_tubercle, middle[:-2:4], middle[-1]])
     lo, hi = cloud.bounds()
-    # tensor fasciae latae (stage 1) lies in a shallow bed on the tract's front
-    # part and ends in it (it inserts between the tract's layers): the tract
-    # is cut clear of the belly only above the level where the belly comes
-    # onto it (there the belly lies on the ilium and gluteus medius)
-    on_tract = tfl_course(body)
-    on_tract_z = (on_tract[0] + TFL_ONTO_TRACT[1] * (on_tract[1] - on_tract[0]))[2]
-    tfl = bone_obstacle(body, ("tensor_fasciae_latae",))
-    above = lambda P: tfl(P) + TFL_ORIGIN_RELIEF * np.clip((on_tract_z - P[:, 2]) / ITT_TFL_BLEND, 0.0, 1.0)
-    field = clear_of(clear_of(cloud.field(), beneath, MUSCLE_GAP, 1.0), above, MUSCLE_GAP, 1.0)
+    # tensor fasciae latae (stage 1) lies on the tract's front part and ends
+    # between its layers: the tract is not cut round the belly but runs on,
+    # one unbroken sheet, deep to it (where the belly's deep face reaches
+    # into the 3 mm sheet the tract lies within the muscle, hidden by it);
+    # cutting it clear of the belly's upper part left a ragged notch
+    field = clear_of(cloud.field(), beneath, MUSCLE_GAP, 1.0)
     return Built(field, lo, hi, CentreLine.through(middle), 1.0)
 
 
