@@ -229,3 +229,123 @@ def test_rebuild_matches_committed_mesh():
 
 def test_patellar_ligament_rebuild_matches_committed_mesh():
     assert_rebuild_matches("patellar_ligament")
+
+
+# ---------------------------------------------------------------- vastus medialis
+
+def _outline(sid: str, z: float) -> np.ndarray:
+    """(N, 2) x, y of the longest closed loop of a structure's outline in the
+    horizontal plane z, in order round the loop."""
+    strips = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z)).strip(join=True)
+    loops = [np.asarray(strips.get_cell(i).points)[:, :2] for i in range(strips.n_cells)]
+    assert loops, f"{sid} has no section at z = {z:.0f}"
+    return max(loops, key=len)
+
+
+def _thigh_level(fraction: float) -> float:
+    b = body()
+    return float(b.hjc[2] + fraction * (b.knee_centre[2] - b.hjc[2]))
+
+
+def _area(loop: np.ndarray) -> float:
+    x, y = loop[:, 0], loop[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
+
+
+def test_vastus_medialis_volume_within_ten_percent_of_its_published_value():
+    """Handsfield 2014's fraction for vastus medialis (context_muscles.toml),
+    after the adductor canal is cut out of it."""
+    from anatomy_viewer.atlas.structures.context_muscles import target_volume
+
+    manifest_with("vastus_medialis_right")
+    target = target_volume(body(), "vastus_medialis")
+    volume = trimesh_of("vastus_medialis_right").volume
+    assert volume == pytest.approx(target, rel=0.10), f"{volume / 1000:.0f} vs {target / 1000:.0f} cm3"
+
+
+@pytest.mark.parametrize("fraction", [0.52, 0.58, 0.7, 0.78])
+def test_vastus_medialis_medial_face_is_convex_and_curved_in_the_lower_half(fraction):
+    """In the lower half of the thigh, where it forms the adductor canal's
+    anterolateral wall and then bulges medially above the knee, its medial
+    surface (the most medial point of its outline at each level front to
+    back, over the middle 80% of its depth) is convex: no point lies more
+    than 2 mm lateral of the envelope's convex hull; and curved: no 30 mm
+    stretch of it is flat (each bows at least 1.5 mm off its chord, as an
+    arc of 75 mm radius would)."""
+    manifest_with("vastus_medialis_right")
+    loop = _outline("vastus_medialis_right", _thigh_level(fraction))
+    y0, y1 = loop[:, 1].min(), loop[:, 1].max()
+    edges = np.arange(y0 + 0.1 * (y1 - y0), y1 - 0.1 * (y1 - y0), 2.0)
+    # densify the outline so each 2 mm band holds points
+    ring = np.vstack([loop, loop[:1]])
+    seg = np.linalg.norm(np.diff(ring, axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    even = np.linspace(0.0, s[-1], 4 * int(s[-1]))
+    pts = np.column_stack([np.interp(even, s, ring[:, 0]), np.interp(even, s, ring[:, 1])])
+    ys, xs = [], []
+    for lo in edges:
+        band = pts[(pts[:, 1] >= lo) & (pts[:, 1] < lo + 2.0)]
+        if len(band):
+            ys.append(lo + 1.0)
+            xs.append(band[:, 0].min())
+    ys, xs = np.array(ys), np.array(xs)
+    assert len(ys) > 10
+    # convex: the envelope x(y) bulges medially, so it lies on its lower convex hull
+    hull = [0]
+    for i in range(1, len(ys)):
+        hull.append(i)
+        while len(hull) > 2:
+            (ya, xa), (yb, xb), (yc, xc) = ((ys[j], xs[j]) for j in hull[-3:])
+            if (yb - ya) * (xc - xa) - (xb - xa) * (yc - ya) < 0.0:   # b lies above the chord a-c: drop it
+                del hull[-2]
+            else:
+                break
+    depth = xs - np.interp(ys, ys[hull], xs[hull])
+    assert depth.max() < 2.0, f"a hollow {depth.max():.1f} mm deep in its medial face at y = {ys[depth.argmax()]:.0f}"
+    # curved: every 30 mm stretch bows off its chord
+    flattest = np.inf
+    for i in range(len(ys)):
+        j = np.searchsorted(ys, ys[i] + 30.0)
+        if j >= len(ys):
+            break
+        chord = np.interp(ys[i:j + 1], [ys[i], ys[j]], [xs[i], xs[j]])
+        flattest = min(flattest, float(np.max(np.abs(xs[i:j + 1] - chord))))
+    assert flattest >= 1.5, f"a flat stretch of its medial face (bows only {flattest:.1f} mm in 30 mm)"
+
+
+def test_vastus_medialis_is_a_teardrop_thickest_low():
+    """A belly of at least 4.5 cm2 in the middle third (the canal's
+    anterolateral wall, between the femoral vessels and the shaft, about
+    2 cm apart there; with the vessels 5 mm nearer the femur it was a
+    sliver under 2 cm2), and at its thickest in the lower third, at least half as
+    large again as higher up, where it reaches furthest medially (by 15 mm
+    or more)."""
+    manifest_with("vastus_medialis_right")
+    area = {f: _area(_outline("vastus_medialis_right", _thigh_level(f))) for f in (0.25, 0.45, 0.7)}
+    assert area[0.45] > 450.0, area
+    assert area[0.7] > 1.5 * max(area[0.25], area[0.45]), area
+    medial = {f: _outline("vastus_medialis_right", _thigh_level(f))[:, 0].min() for f in (0.25, 0.45, 0.7)}
+    assert medial[0.7] < medial[0.45] - 15.0 and medial[0.7] < medial[0.25] - 15.0, medial
+
+
+@pytest.mark.slow
+def test_vastus_medialis_rebuild_matches_committed_mesh():
+    assert_rebuild_matches("vastus_medialis")
+
+
+@pytest.mark.parametrize("fraction", [0.7, 0.78, 0.85])
+def test_vastus_medialis_lower_bulge_lies_in_front_of_and_medial_to_the_femur(fraction):
+    """In the lower third it is the largest medial mass, but it lies in front
+    of and medial to the femur, not behind it, where the adductor magnus
+    tendon, sartorius and gracilis pass to the adductor tubercle and the pes
+    anserinus (Standring, distal thigh sections): no part of its section lies
+    more than 8 mm behind the back of the shaft, and its section is no larger
+    than 30 cm2 (an oversized bulge pushed adductor magnus off its attachment)."""
+    manifest_with("vastus_medialis_right", "femur_right")
+    z = _thigh_level(fraction)
+    loop = _outline("vastus_medialis_right", z)
+    femur = _outline("femur_right", z)
+    behind = femur[:, 1].min() - loop[:, 1].min()
+    assert behind < 8.0, f"it reaches {behind:.0f} mm behind the femur at z = {z:.0f}"
+    assert loop[:, 0].min() < femur[:, 0].min() - 20.0, f"no medial bulge at z = {z:.0f}"
+    assert _area(loop) < 3000.0, f"{_area(loop):.0f} mm2 at z = {z:.0f}"

@@ -17,6 +17,7 @@ For other recipes:
     patella_insertion(body, "vastus_medialis", n)   (n, 3) points of a vastus's insertion line on the patella rim
     patellar_ligament_origin(body, n)               (n, 3) points of the patellar ligament's origin round the apex
     flat_face(body, angle, distance)                a half-thickness limit keeping a shaft sheet inside a plane
+    round_face(body, distance)                      one keeping it within a cylinder about the shaft
 """
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ LATERALIS_OBSTACLE_SPACING = 2.0  # mm, grid of that sampling (its belly is broa
 CAPPED_LATTICE = 2.0     # a capped belly's lattice is set for spheres this many tendon half thicknesses
 FACE_ROUNDING = 5.0      # mm, soft minimum where vastus lateralis's faces meet (rounded edges)
 CAP_BLEND = 3.0         # mm, smooth minimum where a belly's thickness meets a flat face
-CANAL_BLEND = 3.0       # mm, smooth maximum where vastus medialis is cut back to the adductor canal's wall
+MEDIALIS_THICKNESS = 24.0  # mm, vastus medialis's nominal peak thickness before sizing and its faces
+MEDIALIS_POWER = 0.4     # its capped belly grows slowly with its scale: fit_scale takes longer steps
+MEDIALIS_CUT_SPACING = 1.5  # mm, grid on which what vastus medialis is cut clear of is sampled once
 
 
 def patella_insertion(body: Body, muscle: str, n: int = 2) -> np.ndarray:
@@ -239,6 +242,22 @@ def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.nda
     return limit
 
 
+def round_face(body: Body, distance: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
+    around the right femoral shaft may have and stay within `distance` mm of
+    the shaft's centre line, each sphere measured along its own direction
+    round the shaft: what reaches the limit is rounded like a cylinder about
+    the shaft (convex), not flat."""
+    g = lf.femur_geometry(body)
+
+    def limit(angle, t, inner):
+        t = np.asarray(t, float)
+        a = np.radians(angle)
+        rim = np.cos(a) ** 2 * g.half_ap(t) + np.sin(a) ** 2 * g.half_ml(t)
+        return (distance - rim - inner) / 2.0
+    return limit
+
+
 def wedge(body: Body, t0: float, start: float, slope: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """A half-thickness limit for a belly arising along a line on the bone at
     shaft parameter t0: `start` mm at the origin, growing by `slope` mm per mm
@@ -291,21 +310,37 @@ def _vastus_lateralis(body: Body) -> Built:
 
 @context_shape("vastus_medialis", KNEE, ("vastus_intermedius",))
 def _vastus_medialis(body: Body) -> Built:
-    """Round the medial shaft, sized to its published volume; then its medial
-    face is cut back to the anterolateral wall of the adductor canal (clear
-    of the femoral vessels and of the space medial of that wall,
-    neurovascular.medial_of_canal_wall) without sizing it again, so the
-    volume the canal takes is not put back elsewhere (behind the shaft,
-    where adductor longus and magnus reach the linea aspera)."""
+    """Round the medial shaft, a teardrop: thin where it arises high on the
+    spiral line, thickest in the lower third, where its oblique fibres bulge
+    medially above the knee. In the adductor canal its medial face is the
+    canal's anterolateral wall: it is cut clear of the femoral vessels and of
+    the space medial of that wall (neurovascular.medial_of_canal_wall, a
+    convex face that retreats above and below the canal), and sized to its
+    published volume with that cut, so what the canal takes is made up in
+    the rest of the belly. The lower bulge is capped: it stays within the
+    table's reach of the shaft's axis (a round, convex medial surface) and
+    in front of a plane a little behind the shaft (it lies in front of and
+    medial to the femur, leaving the back to adductor magnus), and its
+    fibres thin into their aponeurosis just above the patella."""
+    from .context_muscles import _obstacle
     from .muscles import pulled_inside
     from .neurovascular import medial_of_canal_wall
 
-    shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body),
-                  [0.0, 0.3, 0.7, 0.88, 1.0], [0.35, 0.6, 1.0, 0.8, 0.35], 24.0)
-    whole = sized(body, "vastus_medialis", shape)
-    field = clear_of(whole.field, medial_of_canal_wall(body), GAP, CANAL_BLEND)
-    line = CentreLine(pulled_inside(field, whole.line.points))
-    return Built(field, whole.lo, whole.hi, line, whole.cloud, whole.target)
+    knots, values = vec(body, "vastus_medialis_thickness_profile").reshape(2, -1)
+    # in the lower third it lies in front of and medial to the femur, not behind
+    # it, and its medial bulge is round (within a cylinder about the shaft)
+    limit = within_faces(round_face(body, num(body, "vastus_medialis_reach")),
+                         flat_face(body, 180.0, num(body, "vastus_medialis_posterior_face")),
+                         rounding=FACE_ROUNDING)
+    shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body), knots, values, MEDIALIS_THICKNESS,
+                  edge_peak=num(body, "vastus_medialis_thickest_across"), outer_limit=limit,
+                  distal_taper=tuple(vec(body, "vastus_medialis_distal_taper") / 2.0))
+    lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
+    obstacle = _obstacle(body, "vastus_medialis", lo, hi)
+    cut = sampled(union_fields([obstacle, medial_of_canal_wall(body)]), lo, hi, MEDIALIS_CUT_SPACING)
+    whole = sized(body, "vastus_medialis", shape, power=MEDIALIS_POWER, obstacle=obstacle, cut=cut)
+    line = CentreLine(pulled_inside(whole.field, whole.line.points))
+    return Built(whole.field, whole.lo, whole.hi, line, whole.cloud, whole.target)
 
 
 @recipe("vastus_lateralis", name="Vastus lateralis", latin="Musculus vastus lateralis", kind="muscle",

@@ -50,6 +50,7 @@ PSOAS_MINOR_TENDON_POINTS = 6  # points on psoas minor's tendon between the brim
 PSOAS_SMOOTHING = 30  # Taubin iterations of psoas's mesh (10 elsewhere): its long belly shows the faintest ripple
 PATH_POINTS = 32       # points stored as the manifest path
 PATH_DEPTH = 0.8       # mm a path point lies at least inside its muscle
+PATH_SETTLING = 4      # rounds of pulling a path inside and re-splining it (adductor longus)
 SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
 SARTORIUS_NARROWING = 0.12  # fraction of sartorius's length over which its belly narrows into the tendon
 PECTINEUS_ORIGIN_HALF = 1.2  # mm, half thickness of pectineus's line origin on the pecten (meshing-limited)
@@ -1040,8 +1041,17 @@ def _adductor_longus(body: Body) -> Built:
     whole = _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),),
                    smooth_push=True)
     field = clear_of(whole.field, in_front_of_canal_floor(body), VESSEL_GAP, MUSCLE_BLEND)
-    return Built(field, whole.lo, whole.hi, CentreLine(pulled_inside(field, whole.line.points)), whole.scale,
-                 whole.target)
+    # where the femoral vessels cross its front the central fibre passes behind
+    # them (out of the canal's space), then the stored path (a spline through
+    # these points) is settled inside the cut muscle
+    canal = in_front_of_canal_floor(body)
+    path = whole.line.resampled(PATH_POINTS)
+    for _ in range(PATH_SETTLING):
+        short = np.maximum(VESSEL_GAP + 2.0 * PATH_DEPTH - canal(path), 0.0)
+        path = path - short[:, None] * [0.0, 1.0, 0.0]
+    for _ in range(PATH_SETTLING):
+        path = CentreLine(pulled_inside(field, path)).resampled(PATH_POINTS)
+    return Built(field, whole.lo, whole.hi, CentreLine(path), whole.scale, whole.target)
 
 
 # ---------------------------------------------------------------- piriformis

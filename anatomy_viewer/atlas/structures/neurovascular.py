@@ -31,6 +31,13 @@ CANAL_WALL_ROUNDING = 10.0  # mm, radius over which a canal wall curves away bey
 LFCN_GROOVE = 1.4       # mm of the lateral femoral cutaneous nerve sunk into iliacus's front surface
 LFCN_LANDING = 0.1     # fraction of its run across iliacus by which the LFCN's run starts before its table point
 LFCN_FOSSA_STEP = 10.0  # mm between the nerve's control points where it crosses iliacus
+CANAL_TAPER = 30.0      # mm below the apex of the femoral triangle where the canal's lateral wall is first whole
+CANAL_LOW_TAPER = 38.0  # mm above the adductor hiatus where the canal's lateral wall starts to retreat
+CANAL_LOW_ROUNDING = 45.0  # mm, radius over which it retreats towards and below the hiatus (the vessels turn backward there)
+CANAL_WINDOW_ROUNDING = 60.0  # mm, radius over which the canal's lateral wall retreats beyond the canal
+CANAL_CLEARANCE = 1.5   # mm round the femoral vessels kept free of vastus medialis
+HIATUS_EXIT = 40.0     # mm the groove vastus medialis keeps round the vessels runs on backward through the hiatus
+CANAL_WALL_RADIUS = 55.0  # mm, radius of curvature of the canal's lateral wall seen in section
 CANAL_CORNER = 4.0      # mm, rounding of the edges of the space kept free in front of the femoral vessels
 
 
@@ -268,19 +275,46 @@ def femoral_vessels_field(body: Body) -> sdf.Field:
     return sdf.union(*(sdf.sphere_sweep(c, r) for c, r in _femoral_vessels(body)))
 
 
+def canal_window(body: Body, z) -> np.ndarray:
+    """How far (mm) the adductor canal's walls retreat at heights z: nothing
+    in the canal proper (from CANAL_TAPER mm below the apex of the femoral
+    triangle to CANAL_LOW_TAPER mm above the adductor hiatus: the last two
+    points of the femoral artery's table path), then growing as the square
+    of the distance beyond (CANAL_WINDOW_ROUNDING above, CANAL_LOW_ROUNDING
+    below), so a face cut to the wall curves away gradually in the femoral
+    triangle above and towards the hiatus below, with no shelf where the
+    canal ends."""
+    z = np.asarray(z, float)
+    apex, hiatus = ref_points(body, "femoral_artery_path")[-2:, 2]
+    below = np.maximum(hiatus + CANAL_LOW_TAPER - z, 0.0)
+    above = np.maximum(z - (apex - CANAL_TAPER), 0.0)
+    return below * below / (2.0 * CANAL_LOW_ROUNDING) + above * above / (2.0 * CANAL_WINDOW_ROUNDING)
+
+
 def medial_of_canal_wall(body: Body) -> sdf.Field:
     """The space vastus medialis keeps out of (right side): the femoral
-    vessels and everything medial of the canal's lateral wall, a vertical
-    plane touching the bundle's lateral side and facing medially, so that
-    the muscle's medial face lies lateral to the vessels. Beyond the ends
-    of the vessels' course the wall retreats medially, so the muscle's face
-    rounds off instead of ending in a step."""
-    vessels = femoral_vessels_field(body)
+    vessels with CANAL_CLEARANCE mm round them (a groove the shape of the
+    vessels along their whole course), and, in the adductor canal, the space
+    medial of the canal's anterolateral wall: a face that touches the
+    bundle's lateral side at the vessels' middle and curves laterally in
+    front of and behind them (radius CANAL_WALL_RADIUS), so the muscle's
+    medial face lying on it is convex, not flat. Towards the apex of the
+    femoral triangle and the adductor hiatus the wall retreats medially
+    (canal_window), so the muscle is free to bulge there."""
+    def through_the_hiatus(curve, r):
+        # the groove runs on straight backward from the vessel's last point (the
+        # hiatus), where the vessels pass behind the femur: it leaves the muscle's
+        # posterior edge open instead of ending in a pit
+        back = curve[-1] + np.outer(np.arange(1.0, HIATUS_EXIT / (r / 3.0)) * r / 3.0, [0.0, -1.0, 0.0])
+        return sdf.sphere_sweep(np.vstack([curve, back]), r + CANAL_CLEARANCE)
+    vessels = sdf.union(*(through_the_hiatus(c, r) for c, r in _femoral_vessels(body)))
 
     def f(P):
         P = np.asarray(P, float)
-        x_lat = femoral_bundle_extent(body, P[:, 2])[1]
-        return np.minimum(P[:, 0] - x_lat + _beyond_the_vessels(body, P[:, 2]), vessels(P))
+        _, x_lat, y_post, y_ant = femoral_bundle_extent(body, P[:, 2])
+        off = P[:, 1] - 0.5 * (y_post + y_ant)
+        wall = x_lat + CANAL_CLEARANCE + off * off / (2.0 * CANAL_WALL_RADIUS) - canal_window(body, P[:, 2])
+        return np.minimum(P[:, 0] - wall, vessels(P))
     return f
 
 
