@@ -144,7 +144,7 @@ def mesh_field(field: Field, lo, hi, spacing: float, target_triangles: int,
 
 
 DECIMATION_RETRIES = 4  # extra attempts, each keeping 8% more triangles
-SMOOTHING_RETRIES = 2   # then up to this many attempts, each with 2 more smoothing iterations
+SMOOTHING_RETRIES = 3   # then up to this many attempts, each with 2 more smoothing iterations
 
 
 def decimate_closed(mesh: Mesh, target_triangles: int) -> Mesh:
