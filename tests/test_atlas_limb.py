@@ -641,3 +641,26 @@ def test_tibial_condyles_overhang_the_shaft_without_drips(manifest, body):
             area += abs(0.5 * np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
         hull = ConvexHull(np.vstack(pts)[:, :2]).volume
         assert area / hull >= 0.87, f"{depth:.0f} mm below the plateau the section fills {area / hull:.0%} of its hull"
+
+
+def test_semimembranosus_groove_on_the_medial_condyle(manifest, body):
+    """A horizontal groove runs round the posteromedial aspect of the medial
+    condyle at the level of semimembranosus's insertion (Standring): along
+    it, the condyle's surface lies further in than the mean of the surface
+    6 mm above and below (main's condyle, without the groove, bulged there
+    by 0.3-0.9 mm)."""
+    from anatomy_viewer.atlas.structures.limb_leg import leg_geometry
+
+    lg = leg_geometry(body)
+    tibia = poly("tibia_right")
+    level = lg.plateau_centre[2] + body.t.vec("context_posterior_thigh.semimembranosus_insertion_from_plateau_centre")[2]
+    centre = np.array([lg.plateau_centre[0] - 0.5 * lg.plateau_half[0], lg.plateau_centre[1], level])
+    _, start, end = body.t.vec("leg.semimembranosus_groove")
+    for a in np.radians(np.linspace(start, end, 5)[1:-1]):
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        r = []
+        for dz in (6.0, 0.0, -6.0):
+            p = centre + np.array([0.0, 0.0, dz])
+            hits, _ = tibia.ray_trace(p + 80.0 * out, p)
+            r.append(np.linalg.norm((hits[0] - p)[:2]))
+        assert r[1] < 0.5 * (r[0] + r[2]) - 0.5, (np.degrees(a), np.round(r, 1))

@@ -42,6 +42,7 @@ MERGE = 1.8         # depth where the condyles have merged into the shaft, same 
 CONE_SLOPE = 0.8    # how steeply the condyles' underside closes in on the shaft
 UNDERSIDE_ROOF = 0.3  # depth inside the plateau outline (fraction of its half width) beyond which the underside is level
 UNDERSIDE_ROOF_BLEND = 4.0  # mm, rounding of that cap
+NOTCH_FADE = 0.5     # depth over which the posterior intercondylar notch fades out, same fraction
 PATELLA_APEX = 0.1    # apex radius, fraction of the patellar width
 PATELLA_EDGE = 3.0    # rounding of the patella's borders
 PATELLA_FRONT_RADIUS = 1.2  # curvature of the front, in patellar widths
@@ -51,6 +52,8 @@ SHAFT_FLARE = 0.71   # depth over which the shaft's upward broadening grows e-fo
 SHAFT_FLARE_GAIN = 10.0  # the broadening's exponential, extrapolated to the plateau (times the mid-shaft size)
 SHAFT_FLARE_CAP = 1.6    # ... and its cap under the condyles: a trumpet, not a bell
 SOLEAL_RIDGE_RADIUS = 4.0  # rounding of the soleal ridge's crest (mm)
+GROOVE_BLEND = 3.0   # fillet of the semimembranosus groove's edges (mm)
+GROOVE_SINK = 0.5    # the groove's depth, a fraction of its half width
 SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
 SOLEAL_RIDGE_SHARE = 0.9  # the raised part of the line, from its upper end
 SOLEAL_START_MEDIAL = 1.7  # the line starts this many fibular-head radii medial of the facet
@@ -152,14 +155,16 @@ def _plateau_outline(hw: float, hd: float):
     """The outline of the tibial head seen from above (u lateral, v forward):
     an oval medial condyle as deep as the plateau, a rounder, shallower lateral
     condyle, the broad anterior intercondylar area between them in front and the
-    posterior intercondylar notch behind. Returns a 2-D signed distance."""
-    def d(u, v):
+    posterior intercondylar notch behind. Returns a 2-D signed distance; with
+    `notch` < 1 the notch is that much smaller (it fades out below the rim,
+    so the back of the head is not grooved all the way down)."""
+    def d(u, v, notch=1.0):
         med = ellipse_2d(u, v, -0.5 * hw, 0.0, 0.5 * hw, hd)
         lat = ellipse_2d(u, v, 0.5 * hw, -0.06 * hd, 0.5 * hw, 0.86 * hd)
         front = ellipse_2d(u, v, 0.0, 0.15 * hd, 0.5 * hw, 0.78 * hd)
         out = sdf.smin(sdf.smin(med, lat, 0.2 * hw), front, 0.2 * hw)
-        notch = np.hypot(u + 0.03 * hw, v + 1.12 * hd) - 0.35 * hd
-        return sdf.smax(out, -notch, 0.2 * hd)
+        cut = np.hypot(u + 0.03 * hw, v + 1.12 * hd) - 0.35 * hd * notch
+        return sdf.smax(out, -cut, 0.2 * hd)
     return d
 
 
@@ -187,7 +192,8 @@ def _tibial_head(body: Body, lg: LegGeometry, fr: TibiaFrame, shaft: sdf.Field) 
         # outline shrank onto the centre of each condyle, which hung below the
         # condyle's underside as a drip; capped, the underside closes in on
         # the shaft as one smooth roof
-        d2 = sdf.smax(outline(u, v), -UNDERSIDE_ROOF * hw, UNDERSIDE_ROOF_BLEND) + inset
+        notch = np.clip(1.0 - np.maximum(s, 0.0) / (NOTCH_FADE * h), 0.0, 1.0)
+        d2 = sdf.smax(outline(u, v, notch), -UNDERSIDE_ROOF * hw, UNDERSIDE_ROOF_BLEND) + inset
         top = -s - rim
         cone = shaft(P) - (deep - s) * CONE_SLOPE
         return sdf.smax(sdf.smax(d2, top, RIM_ROUNDING), cone, FLARE * h)
@@ -303,7 +309,37 @@ def tibia_base_field(body: Body) -> sdf.Field:
     u = np.linspace(0.0, 1.0, len(line))
     rise = (t.get("leg.soleal_line_height") + 1.0) * np.sin(np.pi * u) ** 0.5 - 1.0
     ridge = sdf.sphere_sweep(line + (r - rise)[:, None] * ANT, np.full(len(line), r))
-    return rounded_cut(sdf.union(bone, ridge, k=SOLEAL_BLEND), lg.cut_z)
+    bone = sdf.union(bone, ridge, k=SOLEAL_BLEND)
+    groove, radii = semimembranosus_groove(body, bone)
+    cutter = sdf.sphere_sweep(groove, radii)
+    return rounded_cut(sdf.subtract(bone, cutter, k=GROOVE_BLEND), lg.cut_z)
+
+
+def semimembranosus_groove(body: Body, bone: sdf.Field) -> tuple[np.ndarray, np.ndarray]:
+    """Dense centres and radii of the tube that cuts the horizontal groove for
+    semimembranosus on the posteromedial aspect of the right medial condyle,
+    along the surface of `bone` at the level of the muscle's insertion point,
+    from the back of the condyle round to its medial side (table angles about
+    the medial condyle's centre)."""
+    t = body.t
+    lg = leg_geometry(body)
+    width, start, end = t.vec("leg.semimembranosus_groove")
+    level = lg.plateau_centre[2] + t.vec("context_posterior_thigh.semimembranosus_insertion_from_plateau_centre")[2]
+    centre = np.array([lg.plateau_centre[0] - 0.5 * lg.plateau_half[0], lg.plateau_centre[1], level])
+    pts = []
+    for a in np.radians(np.linspace(start, end, 9)):
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        pts.append(ray_hit(bone, centre + 80.0 * out, -out))
+    # the tube's axis lies outside the surface, so the groove is GROOVE_SINK
+    # of its half width deep in the middle, a shallow channel; towards both
+    # ends it narrows and runs out onto the surface
+    line = sdf.spline(np.array(pts), 60)
+    outward = line - centre
+    outward[:, 2] = 0.0
+    outward /= np.linalg.norm(outward, axis=1)[:, None]
+    fade = np.sin(np.linspace(0.0, np.pi, len(line))) ** 0.5
+    radii = 0.5 * width * (0.5 + 0.5 * fade)
+    return line + (radii - GROOVE_SINK * 0.5 * width * fade)[:, None] * outward, radii
 
 
 @lru_cache(maxsize=8)
@@ -367,16 +403,13 @@ def fibular_head_centre(body: Body) -> np.ndarray:
 def tibia_body_field(body: Body) -> sdf.Field:
     """The right tibia without the soleal ridge and before the plateau dishes
     are carved (not closed at the mid-shin cut)."""
-    t = body.t
     lg = leg_geometry(body)
     bone = _tibia_without_facet(body)
     # the fibular facet: a flat oval on the posterolateral underside of the lateral condyle
     fp, fn = fibular_facet(body)
     fr_ = lg.fibular_head_radius
     cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
-    # and room for the whole head in the angle under the condyle
-    seat = sdf.sphere(fibular_head_centre(body), fr_ + t.get("leg.tibiofibular_gap"))
-    return sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
+    return sdf.subtract(bone, cutter, k=2.0)
 
 
 def soleal_line(body: Body, bone: sdf.Field | None = None, n: int = 12) -> np.ndarray:
