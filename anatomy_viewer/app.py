@@ -35,7 +35,8 @@ def run_screenshot(path, view: Optional[str] = None, select: Optional[str] = Non
                    trigger_dir: Optional[Path] = None) -> int:
     """Render the atlas to `path` (PNG). Problems are printed; the image is
     written whenever anything could be drawn. Returns 0, or 1 if nothing
-    could be drawn or `select` is not an atlas id."""
+    could be drawn or `select` names nothing in the atlas (an id, or a
+    paired id without its side, which selects the right one)."""
     from .render.offscreen import build_offscreen
 
     out = Path(path)
@@ -93,7 +94,7 @@ def run_handout(path, view: Optional[str] = None, select: Optional[str] = None,
         for p in [*shot.problems, *guide_problems]:
             print(f"anatomy-viewer: {p}", file=sys.stderr)
         image = image_from_array(shot.plotter.screenshot(return_img=True)) if shot.scene.actors else None
-        item = select if select in shot.atlas else None
+        item = shot.atlas.resolve(select) if select else None
         text = handout_text(guide, shot.maps, item, date.today(),
                             label_of=lambda i: shot.atlas[i].label, view=view or DEFAULT_VIEW)
     finally:

@@ -131,3 +131,19 @@ def test_screenshot_of_the_shipped_atlas_highlights_the_selection(tmp_path):
     # the highlighted pixels gather around the selected structure's projected centre
     median = np.median(green, axis=0)
     assert abs(median[1] - x) < 150 and abs(median[0] - (699 - y)) < 250
+
+
+def test_screenshot_selects_a_trigger_point_named_without_its_side(tmp_path, capsys):
+    """`--select tp_iliacus_fossa` (the name in the trigger map) selects the
+    right-side point, captioned in the image; a misspelt id is refused with
+    the ids the user probably meant."""
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out), "--select", "tp_iliacus_fossa", "--size", "700x500"]) == 0
+    assert "not an atlas id" not in capsys.readouterr().err
+    shot = build_offscreen(MESHES, "anterior", "tp_iliacus_fossa", (700, 500), trigger_dir=paths.trigger_maps_dir())
+    try:
+        assert shot.scene.selection.current == "tp_iliacus_fossa_right"
+    finally:
+        shot.close()
+    assert main(["--screenshot", str(out), "--select", "tp_iliacus_fosa", "--size", "700x500"]) == 1
+    assert "did you mean tp_iliacus_fossa_right" in capsys.readouterr().err

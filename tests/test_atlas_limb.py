@@ -382,6 +382,20 @@ def test_tibial_condyles_flare_over_the_shaft(manifest, body):
     assert np.abs(np.diff(widths, 2)).max() < 12.0, widths  # no ledge (a head on a post steps by 20+ mm)
 
 
+def test_tibial_condyles_sweep_into_the_shaft_like_a_trumpet(manifest, body):
+    """Below its short vertical sides the head narrows fastest at first and
+    then ever more slowly into the shaft (a concave sweep, a trumpet), not
+    slowly and then ever faster into a waist (a cup on a stem: main's tibia
+    narrowed by 10 mm between 40 and 45 mm below the plateau)."""
+    pz = plateau_level(body)
+    depths = np.arange(15.0, 81.0, 5.0)
+    widths = np.array([np.ptp(section("tibia_right", pz - d)[:, 0]) for d in depths])
+    steps = -np.diff(widths)
+    assert steps.max() < 7.0, dict(zip(depths[1:], steps.round(1)))
+    upper, lower = steps[depths[1:] <= 45.0], steps[depths[1:] > 50.0]
+    assert upper.mean() > lower.mean() + 0.5, (upper.round(1), lower.round(1))
+
+
 def test_posterior_slope_of_the_plateau(manifest, body):
     """In a sagittal section through the medial facet the line from the
     posterior to the anterior rim rises forwards by the table's slope."""
@@ -609,9 +623,10 @@ def test_tibial_condyles_overhang_the_shaft_without_drips(manifest, body):
     into it: no small lump hangs from the underside of a condyle. A drip
     shows in horizontal sections as a lobe joined to the rest by a narrow
     neck, so that the section fills much less of its convex hull: from 25 to
-    60 mm below the plateau every section fills at least 90% of its convex
+    60 mm below the plateau every section fills at least 87% of its convex
     hull (the medial condyle's drip, where the inset outline shrank onto the
-    condyle's centre, left 86% at 47 mm)."""
+    condyle's centre, left 86% at 47 mm; the concave flanks beside the
+    tuberosity, where the condyles sweep into the shaft, fill 88% there)."""
     from scipy.spatial import ConvexHull
 
     from anatomy_viewer.atlas.structures import limb_leg as ll
@@ -625,4 +640,27 @@ def test_tibial_condyles_overhang_the_shaft_without_drips(manifest, body):
             pts.append(c)
             area += abs(0.5 * np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
         hull = ConvexHull(np.vstack(pts)[:, :2]).volume
-        assert area / hull >= 0.9, f"{depth:.0f} mm below the plateau the section fills {area / hull:.0%} of its hull"
+        assert area / hull >= 0.87, f"{depth:.0f} mm below the plateau the section fills {area / hull:.0%} of its hull"
+
+
+def test_semimembranosus_groove_on_the_medial_condyle(manifest, body):
+    """A horizontal groove runs round the posteromedial aspect of the medial
+    condyle at the level of semimembranosus's insertion (Standring): along
+    it, the condyle's surface lies further in than the mean of the surface
+    6 mm above and below (main's condyle, without the groove, bulged there
+    by 0.3-0.9 mm)."""
+    from anatomy_viewer.atlas.structures.limb_leg import leg_geometry
+
+    lg = leg_geometry(body)
+    tibia = poly("tibia_right")
+    level = lg.plateau_centre[2] + body.t.vec("context_posterior_thigh.semimembranosus_insertion_from_plateau_centre")[2]
+    centre = np.array([lg.plateau_centre[0] - 0.5 * lg.plateau_half[0], lg.plateau_centre[1], level])
+    _, start, end = body.t.vec("leg.semimembranosus_groove")
+    for a in np.radians(np.linspace(start, end, 5)[1:-1]):
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        r = []
+        for dz in (6.0, 0.0, -6.0):
+            p = centre + np.array([0.0, 0.0, dz])
+            hits, _ = tibia.ray_trace(p + 80.0 * out, p)
+            r.append(np.linalg.norm((hits[0] - p)[:2]))
+        assert r[1] < 0.5 * (r[0] + r[2]) - 0.5, (np.degrees(a), np.round(r, 1))

@@ -377,6 +377,23 @@ def test_iliotibial_tract_ends_on_gerdys_tubercle_rounded():
     assert near < 0.6 * far and near < mid < far + 3.0, f"widths 2, 8, 30 mm above the end: {near:.0f}, {mid:.0f}, {far:.0f}"
 
 
+def test_iliotibial_tract_upper_end_is_rounded_without_shoulders():
+    """Its upper end on the iliac crest is a rounded dome that runs into the
+    sheet's borders: below the dome's top 8 mm the sheet widens smoothly,
+    by under 2 mm per mm of height (its rounded cap was once the top row's
+    width, and the wider sheet below it stood out 2 mm either side: a
+    4.4 mm step 15 mm below the top)."""
+    manifest_with("iliotibial_tract_right")
+    mesh = _poly("iliotibial_tract_right")
+    top = mesh.bounds[5]
+    widths = []
+    for k in np.arange(8.0, 60.0, 1.0):
+        p = np.asarray(mesh.slice(normal="z", origin=(0.0, 0.0, top - k)).points)
+        widths.append(np.ptp(p[:, 1]))
+    steps = np.abs(np.diff(widths))
+    assert steps.max() < 2.0, f"a {steps.max():.1f} mm step {8 + np.argmax(steps):.0f} mm below the top"
+
+
 def test_tensor_fasciae_latae_lies_flush_with_the_tract_at_the_trochanter():
     """Tensor fasciae latae lies in front of the greater trochanter within the
     fascia lata, its lateral surface about level with the tract it joins:

@@ -147,3 +147,21 @@ def test_trigger_items_join_their_layers(atlas):
     assert tp.label == "Psoas belly (right)"
     assert bigger["zone_psoas_back_right"].layer is Layer.pain_zones
     assert bigger.search("belly") == ["tp_psoas_major_belly_right"]
+
+
+def test_resolve_an_id_or_a_paired_name_without_its_side(atlas):
+    """--select takes an id; a paired structure named without its side selects
+    the right one (the right side comes first everywhere in the atlas)."""
+    assert atlas.resolve("psoas_major_left") == "psoas_major_left"
+    assert atlas.resolve("psoas_major") == "psoas_major_right"
+    assert atlas.resolve("disc_l4_l5") == "disc_l4_l5"
+    assert atlas.resolve("psoas") is None
+    assert atlas.resolve("skin_right") is None
+
+
+def test_an_unknown_id_is_explained_with_what_was_probably_meant(atlas):
+    assert atlas.unknown_id_message("psoas_majr_right") == (
+        "'psoas_majr_right' is not an atlas id; did you mean psoas_major_right, psoas_major_left, psoas_minor_right?")
+    # no near spelling: the search over names and synonyms offers candidates
+    assert atlas.unknown_id_message("innominate").endswith("did you mean hip_bone_right?")
+    assert atlas.unknown_id_message("zzz") == "'zzz' is not an atlas id"

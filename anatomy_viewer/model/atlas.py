@@ -9,6 +9,7 @@ Pure Python: no Qt, no VTK.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -152,6 +153,25 @@ class Atlas:
         present = {i.layer for i in self._items.values()} | set(ALWAYS_LISTED)
         return [layer for layer in Layer if layer in present]
 
+    def resolve(self, name: str) -> Optional[str]:
+        """The id that `name` stands for: `name` itself, or, for a paired
+        structure or trigger point named without its side ('iliacus',
+        'tp_iliacus_fossa'), its right-side id, as the right side comes first
+        everywhere in the atlas. None when it names nothing."""
+        if name in self._items:
+            return name
+        right = f"{name}_right"
+        return right if right in self._items else None
+
+    def unknown_id_message(self, name: str) -> str:
+        """Why `name` selects nothing, with up to three ids the user may have meant."""
+        close = difflib.get_close_matches(name, list(self._items), n=3, cutoff=0.6) or self.search(name)[:3]
+        # the right side first, as everywhere in the atlas
+        bases = list(dict.fromkeys(_unsided(i) for i in close))
+        close.sort(key=lambda i: (bases.index(_unsided(i)), i.endswith("_left")))
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return f"'{name}' is not an atlas id{hint}"
+
     def search(self, query: str) -> list[str]:
         """Ids whose name, Latin name, synonyms or side contain every word of the
         query (each as a word prefix or inside a word), best matches first:
@@ -179,6 +199,11 @@ class Atlas:
             # the right side comes first, as it does everywhere in the atlas
             ranked.append((rank, self._items[item_id].side is Side.left, order, item_id))
         return [entry[-1] for entry in sorted(ranked)]
+
+
+def _unsided(item_id: str) -> str:
+    """An id without its _right/_left suffix."""
+    return re.sub(r"_(right|left)$", "", item_id)
 
 
 MANIFEST_NAME = "atlas.json"

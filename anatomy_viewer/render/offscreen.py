@@ -47,10 +47,10 @@ def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[s
                        overlay_meshes=trigger_marker_meshes(maps),
                        referral=lambda item_id, muscle: referral_weights(maps, item_id, muscle))
     if select:
-        if select in atlas:
-            selection.select(select)
+        if atlas.resolve(select):
+            selection.select(atlas.resolve(select))
         else:
-            problems.append(Problem("--select", "", f"'{select}' is not an atlas id"))
+            problems.append(Problem("--select", "", atlas.unknown_id_message(select)))
     bounds = scene.all_bounds()
     if bounds is not None:
         apply_view(plotter.renderer, view or DEFAULT_VIEW, bounds)

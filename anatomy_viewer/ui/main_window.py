@@ -131,10 +131,10 @@ class MainWindow(QMainWindow):
         self.report_problems([*content.problems, *guide_problems])
         self._start_view(view)
         if select:
-            if select in self.atlas:
-                self.selection.select(select)
+            if self.atlas.resolve(select):
+                self.selection.select(self.atlas.resolve(select))
             else:
-                self.report_problems([Problem("--select", "", f"'{select}' is not an atlas id")])
+                self.report_problems([Problem("--select", "", self.atlas.unknown_id_message(select))])
         self._on_selection_changed(None, self.selection.current)
 
     # --- construction helpers --------------------------------------------

@@ -65,6 +65,7 @@ DRAPE_CLOSING = 50.0    # mm, hollows narrower than this under gluteus maximus a
 MEDIAL_DRAPE_BLEND = 15.0  # mm over which the drape turns from radial to straight forward, medial of the PSIS
 ORIGIN_PINNED = 0.12    # fraction of the fibre length over which the origin keeps its unsmoothed drape
 ENVELOPE_FILL = 1.0     # fraction of the hollow below the convex envelope that gluteus maximus is thickened to fill
+CLEFT_EDGE = 1.5       # mm, radius of the spheres at gluteus maximus's medial edge beside the natal cleft
 ENVELOPE_PASSES = 3     # alternating row and column passes that make the outer surface of gluteus maximus convex
 
 
@@ -246,6 +247,10 @@ def _gluteus_maximus(body: Body) -> Built:
     flat = (1.0 - medial) * flat + medial * np.array([0.0, -1.0])
     outward = np.column_stack([flat / np.linalg.norm(flat, axis=1)[:, None], np.zeros(len(flat))])
     profile = maximus_thickness_profile(u, v)
+    # medially it stops at the natal cleft: the right and left muscles,
+    # arising from the sides of the coccyx, bulge towards each other behind
+    # it but do not meet (the cleft's fat lies between them)
+    cleft = body.t.get("skin.cleft_half_width")
 
     def shape(s):
         radii = np.maximum(2.5, s * thick / 2.0 * profile)
@@ -285,14 +290,19 @@ def _gluteus_maximus(body: Body) -> Built:
         outer = (smoothed + radii).reshape(nu, nv)
         fill = ENVELOPE_FILL * (convex_envelope(outer) - outer).ravel()
         disp = outward * (pinned * height + (1.0 - pinned) * smooth + 0.5 * fill / rate)[:, None]
-        return SphereCloud(centres + disp, radii + 0.5 * fill), central_fibre(surface)
+        placed, grown = centres + disp, radii + 0.5 * fill
+        # no sphere reaches into the natal cleft: the medial surface beside
+        # the coccyx faces the other buttock across the cleft, its edges
+        # rounded by the spheres (not a face cut flat)
+        grown = np.minimum(grown, np.maximum(placed[:, 0] - cleft, CLEFT_EDGE))
+        return SphereCloud(placed, grown), central_fibre(surface)
 
     # over the greater trochanter the muscle ends in a thin lamina on the
     # iliotibial tract: nothing of it lies more than
     # gluteus_maximus_lateral_of_trochanter outside the trochanter's lateral
     # surface (a vertical plane that only the insertion reaches)
     limit = attachments(body).greater_trochanter_lateral[0] + num(body, "gluteus_maximus_lateral_of_trochanter")
-    cut = union_fields([beneath, lambda P: limit - P[:, 0]])
+    cut = union_fields([beneath, lambda P: limit - P[:, 0], lambda P: P[:, 0] - cleft])
     return sized(body, "gluteus_maximus", shape, medial=True, obstacle=beneath, cut=cut)
 
 

@@ -23,24 +23,37 @@ from .limb_femur import femur_field, femur_geometry, project_to_surface
 LAT, ANT, UP = np.eye(3)
 # modelling constants (blend radii and profile fractions, not measurements)
 BUMP_BLEND = 5.0     # tuberosity, Gerdy's tubercle, eminence
+TUBEROSITY_DEPTH = 0.3  # front-to-back radius of the tuberosity's oval, a fraction of its width
+TUBEROSITY_RAISE = 0.3  # the oval's centre above the landmark's level, a fraction of its length
+TUBEROSITY_BLEND = 14.0  # its broad fillet into the bone around it
+TAIL_TOP, TAIL_BOTTOM = 0.3, 0.35  # radii of its lower part running into the crest, fractions of its width
+GERDY_RADIUS = 0.5   # curvature radius of Gerdy's tubercle, a fraction of the tuberosity's width
+GERDY_RISE = 2.0     # mm: how far its dome rises above the condyle before blending
 CUT_ROUNDING = 6.0   # radius of the rounded rim at the mid-shin cut
 SHAFT_EDGE = 6.0     # rounding of the tibial shaft's posterior corners
 CREST_ROUNDING = 2.0  # rounding of the anterior border: a sharp crest
 RIM_ROUNDING = 4.5   # rounding of the plateau rim
 RIM_SIDE = 0.12      # near-vertical condylar sides, as a fraction of the condyle height
-UNDERSIDE = 1.5      # rounded underside of the condyles, same fraction
-FLARE = 0.45         # condyles into the shaft: the concave flare, same fraction
+UNDERSIDE = 0.6      # rounded underside of the condyles, same fraction
+FLARE = 0.8          # condyles into the shaft: the concave flare, same fraction
+SHAFT_TOP = 0.6      # the shaft's rounded upper end inside the head, depth below the plateau, same fraction
+HEAD_ON_SHAFT = 0.8   # blend of the condylar block with the shaft below it, same fraction
 MERGE = 1.8         # depth where the condyles have merged into the shaft, same fraction
 CONE_SLOPE = 0.8    # how steeply the condyles' underside closes in on the shaft
 UNDERSIDE_ROOF = 0.3  # depth inside the plateau outline (fraction of its half width) beyond which the underside is level
 UNDERSIDE_ROOF_BLEND = 4.0  # mm, rounding of that cap
+NOTCH_FADE = 0.5     # depth over which the posterior intercondylar notch fades out, same fraction
 PATELLA_APEX = 0.1    # apex radius, fraction of the patellar width
 PATELLA_EDGE = 3.0    # rounding of the patella's borders
 PATELLA_FRONT_RADIUS = 1.2  # curvature of the front, in patellar widths
 PATELLA_RIDGE_DEPTH = 0.72  # the ridge's share of the thickness, behind the centre
 FIBULA_NECK_BLEND = 3.0  # head into neck and shaft: small, so the neck shows
-SHAFT_FLARE = 1.7    # depth over which the shaft broadens upwards, same fraction
+SHAFT_FLARE = 0.71   # depth over which the shaft's upward broadening grows e-fold, same fraction
+SHAFT_FLARE_GAIN = 10.0  # the broadening's exponential, extrapolated to the plateau (times the mid-shaft size)
+SHAFT_FLARE_CAP = 1.6    # ... and its cap under the condyles: a trumpet, not a bell
 SOLEAL_RIDGE_RADIUS = 4.0  # rounding of the soleal ridge's crest (mm)
+GROOVE_BLEND = 3.0   # fillet of the semimembranosus groove's edges (mm)
+GROOVE_SINK = 0.5    # the groove's depth, a fraction of its half width
 SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
 SOLEAL_RIDGE_SHARE = 0.9  # the raised part of the line, from its upper end
 SOLEAL_START_MEDIAL = 1.7  # the line starts this many fibular-head radii medial of the facet
@@ -142,14 +155,16 @@ def _plateau_outline(hw: float, hd: float):
     """The outline of the tibial head seen from above (u lateral, v forward):
     an oval medial condyle as deep as the plateau, a rounder, shallower lateral
     condyle, the broad anterior intercondylar area between them in front and the
-    posterior intercondylar notch behind. Returns a 2-D signed distance."""
-    def d(u, v):
+    posterior intercondylar notch behind. Returns a 2-D signed distance; with
+    `notch` < 1 the notch is that much smaller (it fades out below the rim,
+    so the back of the head is not grooved all the way down)."""
+    def d(u, v, notch=1.0):
         med = ellipse_2d(u, v, -0.5 * hw, 0.0, 0.5 * hw, hd)
         lat = ellipse_2d(u, v, 0.5 * hw, -0.06 * hd, 0.5 * hw, 0.86 * hd)
         front = ellipse_2d(u, v, 0.0, 0.15 * hd, 0.5 * hw, 0.78 * hd)
         out = sdf.smin(sdf.smin(med, lat, 0.2 * hw), front, 0.2 * hw)
-        notch = np.hypot(u + 0.03 * hw, v + 1.12 * hd) - 0.35 * hd
-        return sdf.smax(out, -notch, 0.2 * hd)
+        cut = np.hypot(u + 0.03 * hw, v + 1.12 * hd) - 0.35 * hd * notch
+        return sdf.smax(out, -cut, 0.2 * hd)
     return d
 
 
@@ -177,7 +192,8 @@ def _tibial_head(body: Body, lg: LegGeometry, fr: TibiaFrame, shaft: sdf.Field) 
         # outline shrank onto the centre of each condyle, which hung below the
         # condyle's underside as a drip; capped, the underside closes in on
         # the shaft as one smooth roof
-        d2 = sdf.smax(outline(u, v), -UNDERSIDE_ROOF * hw, UNDERSIDE_ROOF_BLEND) + inset
+        notch = np.clip(1.0 - np.maximum(s, 0.0) / (NOTCH_FADE * h), 0.0, 1.0)
+        d2 = sdf.smax(outline(u, v, notch), -UNDERSIDE_ROOF * hw, UNDERSIDE_ROOF_BLEND) + inset
         top = -s - rim
         cone = shaft(P) - (deep - s) * CONE_SLOPE
         return sdf.smax(sdf.smax(d2, top, RIM_ROUNDING), cone, FLARE * h)
@@ -186,11 +202,14 @@ def _tibial_head(body: Body, lg: LegGeometry, fr: TibiaFrame, shaft: sdf.Field) 
 
 def _shaft_size(body: Body, lg: LegGeometry, depth):
     """Mediolateral and anteroposterior size of the tibial shaft at a depth below the
-    plateau: broad under the condyles, narrowing to the table's mid-shaft size."""
+    plateau: broad under the condyles, narrowing to the table's mid-shaft size
+    in a concave sweep (the broadening decays exponentially downwards, softly
+    capped under the condyles)."""
     ml, ap = body.t.vec("leg.tibial_shaft_diameter")
     h = body.t.get("leg.tibial_condyle_height")
-    grow = np.exp(-(np.maximum(depth, 0.0) / (SHAFT_FLARE * h)) ** 2)
-    return ml * (1.0 + 1.5 * grow), ap * (1.0 + 0.35 * grow)
+    g = SHAFT_FLARE_GAIN * np.exp(-np.maximum(depth, 0.0) / (SHAFT_FLARE * h))
+    grow = g / (1.0 + (g / SHAFT_FLARE_CAP) ** 4) ** 0.25
+    return ml * (1.0 + grow), ap * (1.0 + 0.35 * grow / 1.5)
 
 
 def tibial_crest_line(body: Body, z) -> np.ndarray:
@@ -212,7 +231,7 @@ def _tibial_shaft(body: Body, lg: LegGeometry, crest_from: float | None = None) 
     plateau) the front half of the shaft stops there: the anterior border
     begins at the tuberosity instead of running up the front of the condyles."""
     crest = tibial_crest_line(body, 0.0)[0]
-    top = 2.0 * RIM_SIDE * body.t.get("leg.tibial_condyle_height")
+    top = SHAFT_TOP * body.t.get("leg.tibial_condyle_height")
 
     def f(P):
         depth = lg.plateau_z - P[:, 2]
@@ -290,7 +309,37 @@ def tibia_base_field(body: Body) -> sdf.Field:
     u = np.linspace(0.0, 1.0, len(line))
     rise = (t.get("leg.soleal_line_height") + 1.0) * np.sin(np.pi * u) ** 0.5 - 1.0
     ridge = sdf.sphere_sweep(line + (r - rise)[:, None] * ANT, np.full(len(line), r))
-    return rounded_cut(sdf.union(bone, ridge, k=SOLEAL_BLEND), lg.cut_z)
+    bone = sdf.union(bone, ridge, k=SOLEAL_BLEND)
+    groove, radii = semimembranosus_groove(body, bone)
+    cutter = sdf.sphere_sweep(groove, radii)
+    return rounded_cut(sdf.subtract(bone, cutter, k=GROOVE_BLEND), lg.cut_z)
+
+
+def semimembranosus_groove(body: Body, bone: sdf.Field) -> tuple[np.ndarray, np.ndarray]:
+    """Dense centres and radii of the tube that cuts the horizontal groove for
+    semimembranosus on the posteromedial aspect of the right medial condyle,
+    along the surface of `bone` at the level of the muscle's insertion point,
+    from the back of the condyle round to its medial side (table angles about
+    the medial condyle's centre)."""
+    t = body.t
+    lg = leg_geometry(body)
+    width, start, end = t.vec("leg.semimembranosus_groove")
+    level = lg.plateau_centre[2] + t.vec("context_posterior_thigh.semimembranosus_insertion_from_plateau_centre")[2]
+    centre = np.array([lg.plateau_centre[0] - 0.5 * lg.plateau_half[0], lg.plateau_centre[1], level])
+    pts = []
+    for a in np.radians(np.linspace(start, end, 9)):
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        pts.append(ray_hit(bone, centre + 80.0 * out, -out))
+    # the tube's axis lies outside the surface, so the groove is GROOVE_SINK
+    # of its half width deep in the middle, a shallow channel; towards both
+    # ends it narrows and runs out onto the surface
+    line = sdf.spline(np.array(pts), 60)
+    outward = line - centre
+    outward[:, 2] = 0.0
+    outward /= np.linalg.norm(outward, axis=1)[:, None]
+    fade = np.sin(np.linspace(0.0, np.pi, len(line))) ** 0.5
+    radii = 0.5 * width * (0.5 + 0.5 * fade)
+    return line + (radii - GROOVE_SINK * 0.5 * width * fade)[:, None] * outward, radii
 
 
 @lru_cache(maxsize=8)
@@ -305,21 +354,24 @@ def _tibia_without_facet(body: Body) -> sdf.Field:
     # the anterior border begins at the tuberosity: above it the shaft's crest
     # would stand out of the front of the condyles as a vertical ridge
     shaft = _tibial_shaft(body, lg, crest_from=lg.plateau_z - lg.tuberosity[2])
-    bone = sdf.union(_tibial_head(body, lg, fr, _tibial_shaft(body, lg)), shaft, k=FLARE * h)
+    bone = sdf.union(_tibial_head(body, lg, fr, _tibial_shaft(body, lg)), shaft, k=HEAD_ON_SHAFT * h)
     bone = sdf.union(bone, _eminence(body, lg, fr), k=BUMP_BLEND)
-    # tibial tuberosity: a broad tongue on the front, proud of the crest, tapering down into it
+    # tibial tuberosity: a low oval plateau on the front, longer than wide,
+    # standing proud of the crest and tapering down into it (a flattened
+    # ellipsoid whose front is the tuberosity, not a ball on the bone)
     prom = t.get("leg.tibial_tuberosity_prominence")
     tt = lg.tuberosity
-    body_r = np.array([0.5 * tw, prom + 0.35 * tw, 0.5 * tl])   # an oval, longer than wide
-    tub = sdf.ellipsoid(tt - body_r[1] * ANT + 0.1 * tl * UP, body_r)
+    body_r = np.array([0.5 * tw, TUBEROSITY_DEPTH * tw, 0.5 * tl])
+    tub = sdf.ellipsoid(tt - body_r[1] * ANT + TUBEROSITY_RAISE * tl * UP, body_r)
     crest = tibial_crest_line(body, tt[2] - 0.9 * tl)[0]
-    tail = sdf.round_cone(tt - 0.3 * tw * ANT, crest - 0.2 * tw * ANT, 0.3 * tw, 0.15 * tw)
-    bone = sdf.union(bone, sdf.union(tub, tail, k=BUMP_BLEND), k=BUMP_BLEND)
-    # Gerdy's tubercle: a smooth knob on the anterolateral face of the lateral condyle
+    tail = sdf.round_cone(tt - (0.4 * tl * UP + prom * ANT), crest - TAIL_TOP * tw * ANT, TAIL_TOP * tw, TAIL_BOTTOM * tw)
+    bone = sdf.union(bone, sdf.union(tub, tail, k=TUBEROSITY_BLEND), k=TUBEROSITY_BLEND)
+    # Gerdy's tubercle: a broad, low, smooth rise on the anterolateral face
+    # of the lateral condyle (the tract's insertion), not a knob
     on_g = project_to_surface(bone, lg.gerdy)[0]
-    rg = 0.3 * tw
+    rg = GERDY_RADIUS * tw
     out_g = sdf.unit(on_g - lg.plateau_centre)
-    gerdy = sdf.ellipsoid(on_g - 0.55 * rg * out_g, (0.9 * rg, 0.9 * rg, 0.7 * rg))
+    gerdy = sdf.sphere(on_g - (rg - GERDY_RISE) * out_g, rg)
     return sdf.union(bone, gerdy, k=BUMP_BLEND)
 
 
@@ -351,16 +403,13 @@ def fibular_head_centre(body: Body) -> np.ndarray:
 def tibia_body_field(body: Body) -> sdf.Field:
     """The right tibia without the soleal ridge and before the plateau dishes
     are carved (not closed at the mid-shin cut)."""
-    t = body.t
     lg = leg_geometry(body)
     bone = _tibia_without_facet(body)
     # the fibular facet: a flat oval on the posterolateral underside of the lateral condyle
     fp, fn = fibular_facet(body)
     fr_ = lg.fibular_head_radius
     cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
-    # and room for the whole head in the angle under the condyle
-    seat = sdf.sphere(fibular_head_centre(body), fr_ + t.get("leg.tibiofibular_gap"))
-    return sdf.subtract(bone, sdf.union(cutter, seat, k=3.0), k=2.0)
+    return sdf.subtract(bone, cutter, k=2.0)
 
 
 def soleal_line(body: Body, bone: sdf.Field | None = None, n: int = 12) -> np.ndarray:

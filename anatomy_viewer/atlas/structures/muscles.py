@@ -722,11 +722,13 @@ def itt_outline(body: Body, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _rounded_half_width(z: np.ndarray, half: np.ndarray, taper: float) -> np.ndarray:
     """Half widths along rows at heights z (top first) with both ends rounded:
     within one half width of the upper end, and within `taper` mm of the lower
-    end, the tract narrows as a half ellipse does, so neither end is cut square."""
+    end, the tract narrows as a half ellipse does, so neither end is cut square.
+    The ellipse is scaled by each row's own half width, so the rounded end
+    runs into the sheet's borders without a shoulder where the sheet widens."""
     out = half.copy()
-    for r, length, into in ((half[0], half[0], z[0] - z), (half[-1], taper, z - z[-1])):
+    for length, into in ((half[0], z[0] - z), (taper, z - z[-1])):
         cap = into < length
-        out[cap] = np.minimum(out[cap], r * np.sqrt(np.maximum(1.0 - (1.0 - into[cap] / length) ** 2, 0.0)))
+        out[cap] = np.minimum(out[cap], half[cap] * np.sqrt(np.maximum(1.0 - (1.0 - into[cap] / length) ** 2, 0.0)))
     return np.maximum(out, 0.5)
 
 
