@@ -519,10 +519,11 @@ def _iliacus(body: Body) -> Built:
     its front surface lies where iliacus_front_surface puts it (the LFCN lies
     on it); below the brim its fleshy part lateral to psoas, over the front
     of the hip capsule, is ILIACUS_LOWER_SCALE times the table's iliopsoas
-    size there (width, thickness). The shape is not scaled to Handsfield's volume: the fan
-    keeps the table's thickness and the lower part the room beside psoas
-    and behind rectus femoris (the mesh holds about 80% of it). It is cut
-    clear of the pelvic cavity medial of psoas (medial_of_psoas)."""
+    size there (width, thickness). The shape is not scaled to Handsfield's
+    volume: the fan keeps the table's thickness and the lower part the room
+    beside psoas and behind rectus femoris (on the reference body the mesh
+    holds about three-quarters of it). It is cut clear of the pelvic cavity
+    medial of psoas (medial_of_psoas)."""
     t = body.t
     # the fan covers the whole fossa, front to back (anatomy-dimensions.md 4.3: about 10 x 12 cm,
     # its origin reaching back to the sacral ala)
