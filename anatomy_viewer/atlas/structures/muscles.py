@@ -570,9 +570,11 @@ def _iliacus(body: Body) -> Built:
     length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
     mid = F[FOSSA_FIBRES // 2]
     central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
-    # the lower part starts among the converging fibres over the brim, so that
-    # it takes over from them without a waist where they reach the tendon
-    lower_pts = np.vstack([mid[int(ILIACUS_LOWER_FROM * (FIBRE_STATIONS - 1))], tendon_pts])
+    # the lower part starts among the converging fibres over the brim (on a
+    # fibre from the front fifth of the fan, so that its lateral side carries
+    # on from the fan's front border), taking over from them without a waist
+    # where they reach the tendon
+    lower_pts = np.vstack([F[FOSSA_FIBRES // 5, int(ILIACUS_LOWER_FROM * (FIBRE_STATIONS - 1))], tendon_pts])
     tline = CentreLine.through(lower_pts)
     band_t = _knot_t(lower_pts)
 
@@ -602,7 +604,7 @@ def _iliacus(body: Body) -> Built:
 # iliacus's fleshy part in front of the hip, (width, thickness) relative to the table's iliopsoas size
 # there: wider, it took rectus femoris's place; thicker, it swelled again below the converging fibres
 ILIACUS_LOWER_SCALE = (1.3, 1.1)
-ILIACUS_LOWER_FROM = 0.85  # station (fraction of the middle fibre) where the lower part begins among the converging fibres
+ILIACUS_LOWER_FROM = 0.85  # station (fraction of its fibre) where the lower part begins among the converging fibres
 
 
 # ---------------------------------------------------------------- rectus femoris
