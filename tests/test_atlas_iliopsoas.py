@@ -271,3 +271,76 @@ def test_lateral_femoral_cutaneous_nerve_crosses_iliacus_below_the_crest():
     # from the back of the fossa forwards and down
     behind, ahead = over[np.argmin(over[:, 1])], over[np.argmax(over[:, 1])]
     assert ahead[2] < behind[2] - 20.0, (behind.round(1), ahead.round(1))
+
+
+def _arcuate_x_at(body: Body):
+    """The arcuate line's side-to-side position as a function of height (it
+    runs down and forwards from the sacroiliac joint to the iliopubic
+    eminence, so its height picks one point of it), and its height range."""
+    from anatomy_viewer.atlas.structures import pelvis_geometry as pg
+
+    arc = pg.arcuate_line(body, 80)
+    order = np.argsort(arc[:, 2])
+    z, x = arc[order, 2], arc[order, 0]
+    return (lambda q: np.interp(q, z, x)), (z.min(), z.max())
+
+
+def test_iliacus_stays_lateral_of_the_pelvic_brim():
+    """Iliacus lies in the iliac fossa, lateral to the arcuate line, and
+    converges over the brim lateral to psoas (Standring; clinical-facts.md
+    1.3): between the heights of the two ends of the arcuate line no part of
+    it lies more than 4 mm medial of the line (a lobe of it hung 32 mm medial
+    of the brim, inside the pelvis, where fibres from the back of the fossa
+    that ran through the ilium's body were pushed out)."""
+    manifest_with("iliacus_right")
+    x_at, (low, high) = _arcuate_x_at(Body())
+    pts = polydata_of("iliacus_right").points
+    band = pts[(pts[:, 2] > low) & (pts[:, 2] < high)]
+    medial = x_at(band[:, 2]) - band[:, 0]
+    assert medial.max() < 4.0, f"iliacus reaches {medial.max():.1f} mm medial of the arcuate line"
+
+
+@pytest.mark.parametrize("z", [20.0, 30.0, 40.0, 50.0, 60.0, 70.0])
+def test_iliacus_is_one_piece_in_sections_through_the_brim(z):
+    """In horizontal sections through the brim, from the iliopubic eminence's
+    height up to the back of the fossa, iliacus's outline is one closed loop
+    reaching lateral of psoas's centre line: one muscle, not a fan with a
+    second lobe or a fold beside it (the lobe gave two loops at 20, 30 and
+    70 mm)."""
+    m = manifest_with("iliacus_right", "psoas_major_right")
+    psoas = np.asarray(m.structure("psoas_major_right").path)
+    order = np.argsort(psoas[:, 2])
+    centre_x = np.interp(z, psoas[order, 2], psoas[order, 0])
+    section = polydata_of("iliacus_right").slice(normal="z", origin=(0.0, 0.0, z)).connectivity()
+    ids = np.asarray(section["RegionId"])
+    loops = [r for r in np.unique(ids) if (section.points[ids == r][:, 0] > centre_x).any()]
+    assert len(np.unique(ids)) == 1 and len(loops) == 1, f"{len(np.unique(ids))} loops at z = {z}"
+
+
+def test_iliacus_at_the_arcuate_line_is_as_thick_as_the_table_says(table):
+    """Low in the fossa, at the arcuate line where its fibres converge over the
+    brim, iliacus is at most the table's 15-25 mm thick square to the fossa
+    (anatomy-dimensions.md 4.3): on the fossa grid's two lowest rows the
+    median lies in the range and no column exceeds its top by more than
+    2 mm (it was 26-31 mm, the converging fibres piled on a fan already at
+    the top of the range)."""
+    manifest_with("iliacus_right")
+    least, most = table.vec("muscles.iliacus_fossa_thickness")
+    brim = _fossa_thickness(slice(0, 2))
+    brim = brim[np.isfinite(brim)]
+    assert brim.size > 25, brim.size
+    assert least <= np.median(brim) <= most, np.median(brim)
+    assert brim.max() <= most + 2.0, brim.max()
+
+
+def test_iliacus_volume_is_within_the_atlas_tolerance_of_handsfield():
+    """Iliacus is not scaled to Handsfield's volume (its fan keeps the table's
+    thickness, so that the LFCN lies on it, and its lower part the room
+    beside psoas): its mesh must still hold 70-130% of the 198 cm3 for the
+    reference body (Handsfield 2014)."""
+    from anatomy_viewer.atlas.structures import muscles as M
+
+    manifest_with("iliacus_right")
+    volume = polydata_of("iliacus_right").volume
+    target = M.handsfield_volume(Body(), "iliacus")
+    assert 0.7 * target <= volume <= 1.3 * target, (volume / 1000, target / 1000)

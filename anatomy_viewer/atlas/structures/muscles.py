@@ -145,7 +145,8 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
            bones, power: float = 2.0, start: float = 1.0,
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
            smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING,
-           cut_clear_of: tuple[str, ...] = (), clear_fields: tuple[sdf.Field, ...] = ()) -> Built:
+           cut_clear_of: tuple[str, ...] = (), clear_fields: tuple[sdf.Field, ...] = (),
+           fit: bool = True) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
     cut clear of the nerves and vessels in `cut_clear_of` (their committed
@@ -155,7 +156,8 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
     which lets the two meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
     so a bumpy bone does not print its bumps through the muscle (the smooth
-    cut then keeps it clear)."""
+    cut then keeps it clear). With `fit=False` the shape is built at s =
+    `start` as it is, not sized (its target volume is still recorded)."""
     obstacle = bone_obstacle(body, bones)
     vessels = bone_obstacle(body, cut_clear_of) if cut_clear_of else None
     first_lo, first_hi = shape(start)[0].bounds(NEIGHBOUR_MARGIN)
@@ -182,7 +184,7 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         target = psoas_minor_volume(body, shape(start)[1].length)
     else:
         target = handsfield_volume(body, muscle)
-    s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, start=start, power=power)
+    s = fit_scale(lambda s: make(s)[:3], target, spacing=VOLUME_SPACING, start=start, power=power) if fit else start
     f, lo, hi, line = make(s)
     return Built(f, lo, hi, CentreLine(pulled_inside(f, line.points)), s, target)
 
@@ -424,6 +426,7 @@ FOSSA_U = (0.0, 0.8)
 FOSSA_V = (0.03, 0.98)
 ILIACUS_CREST_FRACTION = 0.7  # the fan's thickness at the inner lip of the crest, as a fraction of its least over the fossa (its fleshy origin tapers into the lip)
 ILIACUS_BEND = 0.8     # f (0 crest ... 1 brim) from which the fan thickens from the middle of the table range to its top at the brim
+ILIACUS_AT_BRIM = 0.85  # the fan's thickness at the arcuate line, as a fraction of the table's greatest (the fibres converging over the brim lie on it and make up the rest)
 ILIACUS_CONVERGING = 1.1  # the fibres' swelling where they converge over the brim, relative to the brim's thickness
 ILIACUS_FAN_EDGE = 0.7  # the fan's thickness at its front and back borders, as a fraction of that along its middle
 
@@ -465,7 +468,7 @@ def iliacus_fossa_thickness(body: Body, u, f) -> np.ndarray:
     least, most = t.vec("muscles.iliacus_fossa_thickness")
     joined = 1.0 - t.get("muscles.iliacus_origin_depth")   # fibres arise from the upper two-thirds
     along = ramp(np.asarray(f, float), [0.0, joined, ILIACUS_BEND, 1.0],
-                 [ILIACUS_CREST_FRACTION * least, least, 0.5 * (least + most), most])
+                 [ILIACUS_CREST_FRACTION * least, least, 0.5 * (least + most), ILIACUS_AT_BRIM * most])
     return along * _fan_edge(np.asarray(u, float))
 
 
@@ -479,11 +482,32 @@ def iliacus_front_surface(body: Body, fibres: int = 60, rows: int = 40) -> tuple
     surface a nerve crossing the muscle (the lateral femoral cutaneous nerve)
     lies on, under the iliac fascia. Computed from the fossa and the table
     thickness alone, so a stage-0 recipe can use it; the built muscle's front
-    lies there to within its fitted scale (1.0 on the reference body: the
-    table thicknesses over the whole fossa hold Handsfield's volume)."""
+    lies there (iliacus is not scaled: see _iliacus)."""
     pts, nrm = iliac_fossa_grid(body, fibres, rows)
     u, f = np.meshgrid(np.linspace(0.0, 1.0, fibres), np.linspace(0.0, 1.0, rows), indexing="ij")
     return pts + nrm * iliacus_fossa_thickness(body, u, f)[..., None], nrm
+
+
+def medial_of_psoas(body: Body, join_z: float) -> sdf.Field:
+    """The room medial of a vertical plane (facing laterally) that follows
+    psoas major's centre line ILIACUS_MEDIAL_LIMIT quarters of the
+    iliopsoas's width medial of it (about psoas's medial border at the
+    brim), as a signed distance (negative inside): iliacus cut clear of it
+    keeps out of the pelvic cavity medial of the brim (where its fibres,
+    pushed out of the ilium's body, hung as a lobe). Below `join_z` (where
+    iliacus's fibres reach their tendon) the room closes, by 1 mm per mm,
+    where the two form the iliopsoas."""
+    line = _build(body, "psoas_major").line.resampled(PATH_POINTS * 4)
+    order = np.argsort(line[:, 2])
+    z, x = line[order, 2], line[order, 0] - ILIACUS_MEDIAL_LIMIT * iliopsoas_over_head_halves(body)[0]
+
+    def f(P):
+        P = np.asarray(P, float)
+        return P[:, 0] - np.interp(P[:, 2], z, x) + np.maximum(0.0, join_z - P[:, 2])
+    return f
+
+
+ILIACUS_MEDIAL_LIMIT = 1.0  # quarters of the iliopsoas's width medial of psoas's centre line beyond which iliacus is cut
 
 
 def _iliacus(body: Body) -> Built:
@@ -492,10 +516,14 @@ def _iliacus(body: Body) -> Built:
     thickness) and converge over the brim onto the tendon in front of the hip,
     lateral to the psoas tendon, which carries them to the lesser trochanter.
     Over the fossa its thickness is the table's (iliacus_fossa_thickness), so
-    the fan takes its volume from its area (the whole fossa, from the inner
-    lip of the crest to the arcuate line and back to the sacroiliac joint) and
-    from its converging lower part; the fitted scale stays close to 1 (1.0 on
-    the reference body), so the front surface stays where the LFCN lies."""
+    its front surface lies where iliacus_front_surface puts it (the LFCN lies
+    on it); below the brim its fleshy part lateral to psoas, over the front
+    of the hip capsule, is ILIACUS_LOWER_SCALE times the table's iliopsoas
+    size there (width, thickness). The shape is not scaled to Handsfield's
+    volume: the fan keeps the table's thickness and the lower part the room
+    beside psoas and behind rectus femoris (on the reference body the mesh
+    holds about three-quarters of it). It is cut clear of the pelvic cavity
+    medial of psoas (medial_of_psoas)."""
     t = body.t
     # the fan covers the whole fossa, front to back (anatomy-dimensions.md 4.3: about 10 x 12 cm,
     # its origin reaching back to the sacral ala)
@@ -507,26 +535,21 @@ def _iliacus(body: Body) -> Built:
     # the fibres converge on a short line at the tendon, front (u = 0) to back
     ins = tendon + np.outer(uu - 0.5, [-6.0, -12.0, -4.0])
     tendon_pts = _iliopsoas_tendon_line(body, tendon)
-    tline = CentreLine.through(tendon_pts)
-    band_t = _knot_t(tendon_pts)
     fossa_f = np.linspace(0.0, 1.0, FOSSA_ROWS)             # 0 at the crest, 1 at the brim, along the fossa
 
     def on_fossa(u, f):
         """Half thickness of the fan over the fossa: its spheres lie BONE_GAP off the bone."""
         return np.maximum(least_half, (iliacus_fossa_thickness(body, u, f) - BONE_GAP) / 2.0)
 
-    def half_thickness(u, w, s):
+    def half_thickness(u, w):
         """w: 0 at the crest ... FOSSA_END at the brim ... 1 at the tendon. Over
-        the brim the converging fibres swell a little, then thin to the tendon.
-        s scales the whole fan; its table thicknesses are chosen so that s
-        stays close to 1, so that the front surface stays where
-        iliacus_front_surface puts it (the LFCN lies on it)."""
+        the brim the converging fibres swell a little, then thin to the tendon."""
         u, w = np.broadcast_arrays(np.asarray(u, float), np.asarray(w, float))
         fossa = on_fossa(u, np.clip(w / FOSSA_END, 0.0, 1.0))
         over = ramp(w, [FOSSA_END, 0.85, 1.0], [1.0, ILIACUS_CONVERGING, 0.5])
-        return np.maximum(least_half, s * np.where(w <= FOSSA_END, fossa, fossa * over))
+        return np.maximum(least_half, np.where(w <= FOSSA_END, fossa, fossa * over))
 
-    # the fibres' centre lines over the fossa and the brim do not depend on s
+    # the fibres' centre lines over the fossa and the brim
     F = np.empty((FOSSA_FIBRES, FIBRE_STATIONS, 3))
     for i in range(FOSSA_FIBRES):
         h = on_fossa(np.full(FOSSA_ROWS, uu[i]), fossa_f)
@@ -547,13 +570,24 @@ def _iliacus(body: Body) -> Built:
     length = float(np.linalg.norm(np.diff(F[FOSSA_FIBRES // 2], axis=0), axis=1).sum())
     mid = F[FOSSA_FIBRES // 2]
     central = CentreLine.through(np.vstack([mid[::12], tendon_pts[1:]]))
+    # the lower part starts among the converging fibres over the brim (on a
+    # fibre from the front fifth of the fan, so that its lateral side carries
+    # on from the fan's front border), taking over from them without a waist
+    # where they reach the tendon
+    lower_pts = np.vstack([F[FOSSA_FIBRES // 5, int(ILIACUS_LOWER_FROM * (FIBRE_STATIONS - 1))], tendon_pts])
+    tline = CentreLine.through(lower_pts)
+    band_t = _knot_t(lower_pts)
 
     def shape(s):
-        fan = sheet(surface, lambda u, v: half_thickness(u, v, s), width, length, min_half_thickness=least_half)
-        # the fleshy lower part, lateral to psoas's, thinning to the tendon on the trochanter
+        fan = sheet(surface, half_thickness, width, length, min_half_thickness=least_half)
+        # the fleshy lower part, lateral to psoas's, over the front of the hip
+        # capsule, thinning to the tendon on the trochanter (s is not used:
+        # the shape is not sized)
         quarter_w, half_t = iliopsoas_over_head_halves(body)
-        ten = tube(tline, ramp(tline.t, band_t, [quarter_w, quarter_w, 0.6 * quarter_w, r_tendon]),
-                   ramp(tline.t, band_t, [half_t, half_t, 0.7 * half_t, r_tendon]))
+        gw, gt = ILIACUS_LOWER_SCALE
+        ten = tube(tline, ramp(tline.t, band_t, [gw * quarter_w, gw * quarter_w, gw * quarter_w,
+                                                 0.6 * gw * quarter_w, r_tendon]),
+                   ramp(tline.t, band_t, [gt * half_t, gt * half_t, gt * half_t, 0.7 * gt * half_t, r_tendon]))
         return fan + ten, central
 
     # iliacus and psoas meet only where they form the iliopsoas tendon, below the brim
@@ -561,13 +595,16 @@ def _iliacus(body: Body) -> Built:
     relief = lambda P: np.maximum(0.0, brim_z - np.asarray(P)[:, 2])
     from .neurovascular import femoral_nerve_and_front
 
-    return _sized(body, "iliacus", shape, PELVIS + FEMUR, power=ILIACUS_FIT_POWER,
+    return _sized(body, "iliacus", shape, PELVIS + FEMUR, fit=False,
                   avoid=(("psoas_major", relief),), smooth_push=True,
                   cut_clear_of=PELVIC_BRIM_VESSELS + ("femoral_artery", "lateral_femoral_cutaneous_nerve"),
-                  clear_fields=(femoral_nerve_and_front(body, NERVE_FRONT),))
+                  clear_fields=(femoral_nerve_and_front(body, NERVE_FRONT), medial_of_psoas(body, tendon[2])))
 
 
-ILIACUS_FIT_POWER = 1.0  # the fan's volume grows about as its thickness
+# iliacus's fleshy part in front of the hip, (width, thickness) relative to the table's iliopsoas size
+# there: wider, it took rectus femoris's place; thicker, it swelled again below the converging fibres
+ILIACUS_LOWER_SCALE = (1.3, 1.1)
+ILIACUS_LOWER_FROM = 0.85  # station (fraction of its fibre) where the lower part begins among the converging fibres
 
 
 # ---------------------------------------------------------------- rectus femoris
