@@ -108,13 +108,7 @@ def test_gracilis_is_the_most_medial_muscle_at_mid_thigh():
             assert g[0] < other.mean(axis=0)[0] - 20.0, f"gracilis is not medial of {m}"
 
 
-@pytest.mark.parametrize("z", [
-    pytest.param(-100.0, marks=pytest.mark.xfail(strict=True, reason=(
-        "4.9 mm, not 5: pectineus's section centre moved 3 mm back at z -100 when vastus medialis "
-        "was resized (its upper third now 1,200 mm2 at this height against 576 before, lying in "
-        "front of pectineus lateral to the vessels) and the femoral vessels moved 5 mm nearer the "
-        "femur; to be undone by thinning vastus medialis's upper third (next session)"))),
-    -120.0])
+@pytest.mark.parametrize("z", [-100.0, -120.0])
 def test_adductor_brevis_lies_behind_pectineus_and_adductor_longus(z):
     manifest_with("adductor_brevis_right", "pectineus_right", "adductor_longus_right")
     b = slab("adductor_brevis_right", z).mean(axis=0)

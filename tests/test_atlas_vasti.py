@@ -349,3 +349,55 @@ def test_vastus_medialis_lower_bulge_lies_in_front_of_and_medial_to_the_femur(fr
     assert behind < 8.0, f"it reaches {behind:.0f} mm behind the femur at z = {z:.0f}"
     assert loop[:, 0].min() < femur[:, 0].min() - 20.0, f"no medial bulge at z = {z:.0f}"
     assert _area(loop) < 3000.0, f"{_area(loop):.0f} mm2 at z = {z:.0f}"
+
+
+# the upper third, the rise to the bulge and the neighbours in front
+
+def test_vastus_medialis_upper_third_is_a_narrow_strip():
+    """High in the thigh (about 8-12 cm below the hip-joint centre) it is a
+    narrow strip on the medial side of the shaft, under rectus femoris and
+    beside the floor of the femoral triangle, not a thick wedge in front of
+    pectineus: each section under 700 mm2 (the sizing once swelled it to
+    about 1,200 mm2 there)."""
+    manifest_with("vastus_medialis_right")
+    for fraction in (0.19, 0.23, 0.28):
+        area = _area(_outline("vastus_medialis_right", _thigh_level(fraction)))
+        assert area < 700.0, f"{area:.0f} mm2 at z = {_thigh_level(fraction):.0f}"
+
+
+def test_vastus_medialis_sections_do_not_shrink_on_the_way_down_to_its_bulge():
+    """From about 10 cm below the hip-joint centre down to its largest section
+    (in the lower third) no 10-mm step loses more than a tenth of the section:
+    no thin waist in the middle third and no shelf above the bulge. The bulge
+    lies in the lower third."""
+    manifest_with("vastus_medialis_right")
+    zs = np.arange(_thigh_level(0.23), _thigh_level(0.9), -10.0)
+    areas = np.array([_area(_outline("vastus_medialis_right", z)) for z in zs])
+    peak = int(areas.argmax())
+    assert _thigh_level(0.6) > zs[peak] > _thigh_level(0.9), f"its largest section is at z = {zs[peak]:.0f}"
+    ratios = areas[1:peak + 1] / areas[:peak]
+    worst = int(ratios.argmin())
+    assert ratios[worst] >= 0.9, f"{areas[worst]:.0f} -> {areas[worst + 1]:.0f} mm2 at z = {zs[worst + 1]:.0f}"
+
+
+def test_vastus_medialis_lies_beside_rectus_femoris_not_over_it():
+    """Vastus medialis lies medial to rectus femoris and its tendon: under 2%
+    of rectus femoris's surface lies inside it (its bulge once covered the
+    medial part of rectus femoris: 10%)."""
+    from atlas_support import inside_mask
+
+    manifest_with("vastus_medialis_right", "rectus_femoris_right")
+    share = inside_mask(np.asarray(polydata_of("rectus_femoris_right").points), "vastus_medialis_right").mean()
+    assert share < 0.02, f"{100 * share:.1f}% of rectus femoris's surface lies inside vastus medialis"
+
+
+def test_vastus_medialis_upper_part_leaves_pectineus_alone():
+    """Pectineus reaches the femur behind and below the lesser trochanter,
+    medial to the narrow upper part of vastus medialis: under 8% of
+    pectineus's surface lies inside vastus medialis (where they meet at the
+    pectineal line; 19% when the upper third was a wedge in front of it)."""
+    from atlas_support import inside_mask
+
+    manifest_with("vastus_medialis_right", "pectineus_right")
+    share = inside_mask(np.asarray(polydata_of("pectineus_right").points), "vastus_medialis_right").mean()
+    assert share < 0.08, f"{100 * share:.1f}% of pectineus's surface lies inside vastus medialis"

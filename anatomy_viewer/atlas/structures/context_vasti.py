@@ -18,6 +18,7 @@ For other recipes:
     patellar_ligament_origin(body, n)               (n, 3) points of the patellar ligament's origin round the apex
     flat_face(body, angle, distance)                a half-thickness limit keeping a shaft sheet inside a plane
     round_face(body, distance)                      one keeping it within a cylinder about the shaft
+    medialis_reach(body)                            t -> vastus medialis's reach from the shaft's axis (mm)
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import numpy as np
 
 from .. import sdf
 from ..body import Body
-from ..recipes import Part, recipe
+from ..recipes import Part, recipe, shares_shape
 from . import context_attachments as ca
 from . import limb_femur as lf
 from . import limb_leg as ll
@@ -92,7 +93,8 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
           end_rise: Callable[[np.ndarray], np.ndarray] | None = None,
           outer_limit: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
           edge_peak: float = 0.5, edge_floor: float = 0.45,
-          distal_taper: tuple[float, float] | None = None) -> Callable[[float], tuple[SphereCloud, CentreLine]]:
+          distal_taper: tuple[float, float] | None = None,
+          arc_start: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[float], tuple[SphereCloud, CentreLine]]:
     """A sheet wrapped around the femoral shaft, running on as a flat tendon to
     the patella. u runs around the muscle's arc (degrees from anterior), v
     down the shaft over its span, and on along its tendon; below `gather[0]`
@@ -105,7 +107,9 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
     thickest across its arc at u = `edge_peak`, its edges `edge_floor` of
     that thickness. `distal_taper` (half thickness at the belly's end in mm,
     mm gained per mm up the fibre) caps the lower belly so it tapers into
-    its tendon. The belly's half thickness
+    its tendon. `arc_start(v)` (degrees) replaces the arc's first end down
+    the belly, so a belly can arise from a line that winds round the shaft
+    (the spiral line). The belly's half thickness
     scales with s; the tendon's does not (its size is the table's), so sizing
     to a volume only grows the belly."""
     a0, a1 = vec(body, f"{muscle}_arc")
@@ -119,7 +123,8 @@ def _wrap(body: Body, muscle: str, end_angle: float, inner: Callable[[np.ndarray
     belly_len = (t1 - t0) * g.length
 
     def angles(u, v):
-        a = a0 + u * (a1 - a0)
+        first = a0 if arc_start is None else arc_start(v)
+        a = first + u * (a1 - first)
         g = smoothstep((v - g0) / (1.0 - g0))
         return a + (end_angle - a) * g * g1
 
@@ -242,19 +247,22 @@ def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.nda
     return limit
 
 
-def round_face(body: Body, distance: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+def round_face(body: Body, distance: float | Callable[[np.ndarray], np.ndarray]
+               ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
     around the right femoral shaft may have and stay within `distance` mm of
     the shaft's centre line, each sphere measured along its own direction
     round the shaft: what reaches the limit is rounded like a cylinder about
-    the shaft (convex), not flat."""
+    the shaft (convex), not flat. `distance` may be a function of the shaft
+    parameter t (a reach that changes down the thigh)."""
     g = lf.femur_geometry(body)
+    reach = distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
 
     def limit(angle, t, inner):
         t = np.asarray(t, float)
         a = np.radians(angle)
         rim = np.cos(a) ** 2 * g.half_ap(t) + np.sin(a) ** 2 * g.half_ml(t)
-        return (distance - rim - inner) / 2.0
+        return (reach(t) - rim - inner) / 2.0
     return limit
 
 
@@ -308,20 +316,49 @@ def _vastus_lateralis(body: Body) -> Built:
     return sized(body, "vastus_lateralis", shape, power=CAPPED_POWER, obstacle=obstacle)
 
 
+def medialis_reach(body: Body) -> Callable[[np.ndarray], np.ndarray]:
+    """t (shaft parameter) -> how far (mm) from the shaft's centre line
+    vastus medialis may reach: little in the upper third, where it is a
+    narrow strip on the medial side of the shaft, more and more down the
+    middle third, most in the lower third, where it bulges medially above
+    the knee (the table's profile along the belly, smooth and monotone)."""
+    knots, reach = vec(body, "vastus_medialis_reach_profile").reshape(2, -1)
+    t0, t1 = vec(body, "vastus_medialis_span")
+    return lambda t: ramp((np.asarray(t, float) - t0) / (t1 - t0), knots, reach)
+
+
+def medialis_origin_edge(body: Body) -> Callable[[np.ndarray], np.ndarray]:
+    """v (fraction of the belly's length) -> the angle round the shaft
+    (degrees, as ca.shaft_point) of vastus medialis's posterior edge: its
+    origin follows the spiral line, which winds from the front of the shaft
+    below the intertrochanteric line round the medial side to the linea
+    aspera, so the belly's posterior edge starts on the medial side and
+    reaches the medial lip of the linea aspera (the arc's first end) lower
+    down."""
+    top, joins = vec(body, "vastus_medialis_spiral_line")
+    a0 = vec(body, "vastus_medialis_arc")[0]
+    return lambda v: top + (a0 - top) * smoothstep(np.asarray(v, float) / joins)
+
+
 @context_shape("vastus_medialis", KNEE, ("vastus_intermedius",))
 def _vastus_medialis(body: Body) -> Built:
-    """Round the medial shaft, a teardrop: thin where it arises high on the
-    spiral line, thickest in the lower third, where its oblique fibres bulge
-    medially above the knee. In the adductor canal its medial face is the
-    canal's anterolateral wall: it is cut clear of the femoral vessels and of
-    the space medial of that wall (neurovascular.medial_of_canal_wall, a
-    convex face that retreats above and below the canal), and sized to its
-    published volume with that cut, so what the canal takes is made up in
-    the rest of the belly. The lower bulge is capped: it stays within the
-    table's reach of the shaft's axis (a round, convex medial surface) and
-    in front of a plane a little behind the shaft (it lies in front of and
-    medial to the femur, leaving the back to adductor magnus), and its
-    fibres thin into their aponeurosis just above the patella."""
+    """Round the medial shaft, a teardrop: a narrow strip on the medial side
+    of the shaft where it arises from the lower intertrochanteric and spiral
+    lines (its posterior edge winds back to the linea aspera down the upper
+    part of the belly), widening into the middle third, thickest in the lower
+    third, where its oblique fibres bulge medially above the knee. How far it
+    reaches from the shaft's axis changes down the thigh (medialis_reach), so
+    sizing to the published volume cannot swell the upper third. In the
+    adductor canal its medial face is the canal's anterolateral wall: it is
+    cut clear of the femoral vessels and of the space medial of that wall
+    (neurovascular.medial_of_canal_wall, a convex face that retreats above
+    and below the canal). It lies medial to rectus femoris, cut clear of it
+    and kept behind a plane at the front of rectus femoris, and in front of a
+    plane a little behind the shaft (the back of the femur and the linea
+    aspera are adductor magnus's); its fibres thin into their aponeurosis
+    just above the patella. The caps, not the fit, set its size: the room
+    its neighbours leave holds about 440 cm3 (Handsfield: 483)."""
+    from ..recipes import part_of
     from .context_muscles import _obstacle
     from .muscles import pulled_inside
     from .neurovascular import medial_of_canal_wall
@@ -329,18 +366,27 @@ def _vastus_medialis(body: Body) -> Built:
     knots, values = vec(body, "vastus_medialis_thickness_profile").reshape(2, -1)
     # in the lower third it lies in front of and medial to the femur, not behind
     # it, and its medial bulge is round (within a cylinder about the shaft)
-    limit = within_faces(round_face(body, num(body, "vastus_medialis_reach")),
+    limit = within_faces(round_face(body, medialis_reach(body)),
                          flat_face(body, 180.0, num(body, "vastus_medialis_posterior_face")),
+                         flat_face(body, 0.0, num(body, "vastus_medialis_anterior_face")),
                          rounding=FACE_ROUNDING)
     shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body), knots, values, MEDIALIS_THICKNESS,
                   edge_peak=num(body, "vastus_medialis_thickest_across"), outer_limit=limit,
-                  distal_taper=tuple(vec(body, "vastus_medialis_distal_taper") / 2.0))
+                  distal_taper=tuple(vec(body, "vastus_medialis_distal_taper") / 2.0),
+                  arc_start=medialis_origin_edge(body))
     lo, hi = shape(1.0)[0].bounds(OBSTACLE_MARGIN)
     obstacle = _obstacle(body, "vastus_medialis", lo, hi)
-    cut = sampled(union_fields([obstacle, medial_of_canal_wall(body)]), lo, hi, MEDIALIS_CUT_SPACING)
+    # rectus femoris (same stage: its field, not its mesh) lies in front of the
+    # shaft beside it: the belly is cut clear of it, not laid over its medial part
+    rectus = part_of(body, "rectus_femoris").field
+    cut = sampled(union_fields([obstacle, medial_of_canal_wall(body), rectus]), lo, hi, MEDIALIS_CUT_SPACING)
     whole = sized(body, "vastus_medialis", shape, power=MEDIALIS_POWER, obstacle=obstacle, cut=cut)
     line = CentreLine(pulled_inside(whole.field, whole.line.points))
     return Built(whole.field, whole.lo, whole.hi, line, whole.cloud, whole.target)
+
+
+# vastus medialis is cut clear of rectus femoris's field (both stage 1)
+shares_shape("vastus_medialis", "rectus_femoris")
 
 
 @recipe("vastus_lateralis", name="Vastus lateralis", latin="Musculus vastus lateralis", kind="muscle",
