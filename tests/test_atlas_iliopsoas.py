@@ -205,9 +205,14 @@ def test_iliacus_over_the_lower_fossa_is_as_thick_as_the_table_says(table):
 
 def test_lateral_femoral_cutaneous_nerve_lies_on_the_front_of_iliacus():
     """Across the iliac fossa the LFCN lies on iliacus's front surface, in a
-    shallow groove under the iliac fascia: its centre line is less than 3 mm
-    from the muscle's surface (its radius is 1.8 mm) over at least 60 mm of
-    its course, never floating in front of it (it floated 6 mm off it)."""
+    shallow groove under the iliac fascia: its centre line is less than 3.5 mm
+    from the muscle's surface over at least 60 mm of its course, never
+    floating in front of it (it floated 6 mm off it). Iliacus is cut clear of
+    the nerve, so even where the nerve lies deep in its groove the groove's
+    wall is the nerve's radius (1.8 mm) and the muscles' vessel gap (0.5 mm)
+    away, and the cut's 2 mm rounding of the groove's lips adds up to about a
+    millimetre where it lies shallow (2.8-3.2 mm along the run; a limit of
+    3 mm tipped with sub-millimetre changes of the mesh)."""
     from anatomy_viewer.atlas import sdf
     from anatomy_viewer.atlas.structures import neurovascular as nv
 
@@ -223,7 +228,7 @@ def test_lateral_femoral_cutaneous_nerve_lies_on_the_front_of_iliacus():
     step = np.linalg.norm(np.diff(nerve, axis=0), axis=1).mean()
     assert over.sum() * step > 60.0, over.sum() * step
     gap = np.abs(_signed(nerve[over], "iliacus_right"))
-    assert gap.max() < 3.0, f"the LFCN's centre lies up to {gap.max():.1f} mm from iliacus's surface over the fossa"
+    assert gap.max() < 3.5, f"the LFCN's centre lies up to {gap.max():.1f} mm from iliacus's surface over the fossa"
 
 
 def _closest(points: np.ndarray, sid: str) -> np.ndarray:
