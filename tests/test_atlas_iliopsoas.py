@@ -185,6 +185,15 @@ def _fossa_thickness(rows) -> np.ndarray:
     return thick
 
 
+def _measured_thickness(rows: slice, at_least: int) -> np.ndarray:
+    """Iliacus's thickness where it could be measured on these rows of the
+    fossa grid, after checking that more than `at_least` columns were."""
+    thick = _fossa_thickness(rows)
+    thick = thick[np.isfinite(thick)]
+    assert thick.size > at_least, thick.size
+    return thick
+
+
 def test_iliacus_over_the_lower_fossa_is_as_thick_as_the_table_says(table):
     """Over the lower third of the fossa (above the arcuate line's row, where
     the fibres bend forward over the brim) iliacus is 15-25 mm thick square
@@ -193,9 +202,7 @@ def test_iliacus_over_the_lower_fossa_is_as_thick_as_the_table_says(table):
     over the brim); over the middle third it is at least the table's least."""
     manifest_with("iliacus_right")
     least, most = table.vec("muscles.iliacus_fossa_thickness")
-    lower = _fossa_thickness(slice(1, 4))
-    lower = lower[np.isfinite(lower)]
-    assert lower.size > 50, lower.size
+    lower = _measured_thickness(slice(1, 4), at_least=50)
     assert least <= np.median(lower) <= most, np.median(lower)
     assert np.percentile(lower, 90) <= most + 4.0, np.percentile(lower, 90)
     middle = _fossa_thickness(slice(4, 7))
@@ -331,9 +338,7 @@ def test_iliacus_at_the_arcuate_line_is_as_thick_as_the_table_says(table):
     the top of the range)."""
     manifest_with("iliacus_right")
     least, most = table.vec("muscles.iliacus_fossa_thickness")
-    brim = _fossa_thickness(slice(0, 2))
-    brim = brim[np.isfinite(brim)]
-    assert brim.size > 25, brim.size
+    brim = _measured_thickness(slice(0, 2), at_least=25)
     assert least <= np.median(brim) <= most, np.median(brim)
     assert brim.max() <= most + 2.0, brim.max()
 
