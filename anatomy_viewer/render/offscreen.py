@@ -46,11 +46,11 @@ def build_offscreen(meshes: Path, view: Optional[str] = None, select: Optional[s
     scene = AtlasScene(plotter, atlas, content.meshes, display, selection,
                        overlay_meshes=trigger_marker_meshes(maps),
                        referral=lambda item_id, muscle: referral_weights(maps, item_id, muscle))
-    if select:
-        if atlas.resolve(select):
-            selection.select(atlas.resolve(select))
-        else:
-            problems.append(Problem("--select", "", atlas.unknown_id_message(select)))
+    target = atlas.resolve(select) if select else None
+    if target:
+        selection.select(target)
+    elif select:
+        problems.append(Problem("--select", "", atlas.unknown_id_message(select)))
     bounds = scene.all_bounds()
     if bounds is not None:
         apply_view(plotter.renderer, view or DEFAULT_VIEW, bounds)

@@ -130,11 +130,11 @@ class MainWindow(QMainWindow):
 
         self.report_problems([*content.problems, *guide_problems])
         self._start_view(view)
-        if select:
-            if self.atlas.resolve(select):
-                self.selection.select(self.atlas.resolve(select))
-            else:
-                self.report_problems([Problem("--select", "", self.atlas.unknown_id_message(select))])
+        target = self.atlas.resolve(select) if select else None
+        if target:
+            self.selection.select(target)
+        elif select:
+            self.report_problems([Problem("--select", "", self.atlas.unknown_id_message(select))])
         self._on_selection_changed(None, self.selection.current)
 
     # --- construction helpers --------------------------------------------
