@@ -560,6 +560,25 @@ def test_fibular_head_sits_under_the_condyle_not_in_a_socket(manifest, body):
     assert 0.02 < wrapped < 0.2, wrapped
 
 
+def test_fibular_facet_leaves_no_recess_above_the_head(manifest, body):
+    """Round the fibular facet the tibia is carved only where the head lies:
+    away from the head (over 2 mm beyond the joint gap) no surface point lies
+    deeper than 1.5 mm inside the condyle as it was before the facet. A flat
+    cut there met the condyle's near-vertical side at 50 deg and left a
+    recess above the head, its wall up to 5.4 mm deep, that read as a hole."""
+    from anatomy_viewer.atlas.structures.limb_leg import (_tibia_without_facet, fibular_facet,
+                                                          fibular_head_centre, leg_geometry)
+
+    lg = leg_geometry(body)
+    centre, (facet, _) = fibular_head_centre(body), fibular_facet(body)
+    v = verts("tibia_right")
+    v = v[(np.linalg.norm(v - facet, axis=1) < 20.0) & (v[:, 2] < lg.plateau_z - 5.0)]
+    away = np.linalg.norm(v - centre, axis=1) - lg.fibular_head_radius - body.t.get("leg.tibiofibular_gap") > 2.0
+    depth = -_tibia_without_facet(body)(v[away])
+    assert len(v) > 50 and away.sum() > 20
+    assert depth.max() < 1.5, depth.max()
+
+
 def test_anterior_border_begins_at_the_tuberosity(manifest, body):
     """Above the tuberosity the front of the condyles is smooth: no crest
     stands out there in horizontal sections (the shaft's border used to run up
