@@ -51,3 +51,15 @@ def test_the_hip_close_up_is_framed_on_the_hip_bone(manifest, tmp_path):
     # whole-region views leave white margins there)
     for row in (rgb[2], rgb[-3]):
         assert (row.sum(axis=1) < 2.7).mean() > 0.2
+
+
+def test_the_skin_is_shown_alone_and_opaque(manifest, tmp_path):
+    paths = gallery._skin_views(manifest, tmp_path)
+    assert [p.name for p in paths] == ["region_skin_anterior.png", "region_skin_posterior.png",
+                                       "region_skin_right.png"]
+    rgb = read_png(paths[0])
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    skin_coloured = (r > g + 0.05) & (g > b + 0.03) & (r > 0.3)
+    muscle_red = (r > 0.3) & (r > g + 0.2) & (r > b + 0.2)
+    assert skin_coloured.mean() > 0.15      # the body fills a good part of the picture
+    assert muscle_red.mean() < 0.002        # and nothing under the skin shows through

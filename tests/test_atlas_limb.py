@@ -560,6 +560,56 @@ def test_fibular_head_sits_under_the_condyle_not_in_a_socket(manifest, body):
     assert 0.02 < wrapped < 0.2, wrapped
 
 
+def test_fibular_facet_leaves_no_recess_above_the_head(manifest, body):
+    """Round the fibular facet the tibia is carved only where the head lies:
+    away from the head (over 2 mm beyond the joint gap) no surface point lies
+    deeper than 1.5 mm inside the condyle as it was before the facet. A flat
+    cut there met the condyle's near-vertical side at 50 deg and left a
+    recess above the head, its wall up to 5.4 mm deep, that read as a hole."""
+    from anatomy_viewer.atlas.structures.limb_leg import (_tibia_without_facet, fibular_facet,
+                                                          fibular_head_centre, leg_geometry)
+
+    lg = leg_geometry(body)
+    centre, (facet, _) = fibular_head_centre(body), fibular_facet(body)
+    v = verts("tibia_right")
+    v = v[(np.linalg.norm(v - facet, axis=1) < 20.0) & (v[:, 2] < lg.plateau_z - 5.0)]
+    away = np.linalg.norm(v - centre, axis=1) - lg.fibular_head_radius - body.t.get("leg.tibiofibular_gap") > 2.0
+    depth = -_tibia_without_facet(body)(v[away])
+    assert len(v) > 50 and away.sum() > 20
+    assert depth.max() < 1.5, depth.max()
+
+
+def _outline_turn_at_the_crest(body, below: float, half: float) -> float:
+    """Degrees the tibia's horizontal outline turns across its anterior-most
+    point (the crest), between its directions `half`/2..`half` mm to either side."""
+    from anatomy_viewer.atlas.structures.limb_leg import leg_geometry
+
+    s = poly("tibia_right").slice(normal="z", origin=(0.0, 0.0, leg_geometry(body).plateau_z - below)).strip()
+    n = s.lines[0]
+    P = s.points[s.lines[1:1 + n], :2]
+    P = P[:-1] if np.allclose(P[0], P[-1]) else P
+    closed = np.vstack([P, P[:1]])
+    arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(closed, axis=0), axis=1))]
+    crest = arc[np.argmax(P[:, 1])]
+
+    def at(d):
+        a = (crest + d) % arc[-1]
+        return np.array([np.interp(a, arc, closed[:, 0]), np.interp(a, arc, closed[:, 1])])
+    after, before = at(half) - at(half / 2.0), at(-half / 2.0) - at(-half)
+    return float(np.degrees(np.arccos(after @ before / np.linalg.norm(after) / np.linalg.norm(before))))
+
+
+@pytest.mark.parametrize("below", [90.0, 120.0, 150.0])
+def test_anterior_border_is_a_rounded_crest(body, below):
+    """The shaft's anterior border is a crest (its outline turns through over
+    110 deg within 10 mm either side) rounded over a few millimetres: at most
+    85% of that turn lies within 2 mm of it. A knife edge (91-94%) drew a
+    bright seam-like line down the front of the shaft."""
+    whole = _outline_turn_at_the_crest(body, below, 10.0)
+    assert whole > 110.0, whole
+    assert _outline_turn_at_the_crest(body, below, 2.0) < 0.85 * whole
+
+
 def test_anterior_border_begins_at_the_tuberosity(manifest, body):
     """Above the tuberosity the front of the condyles is smooth: no crest
     stands out there in horizontal sections (the shaft's border used to run up

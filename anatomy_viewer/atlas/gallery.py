@@ -1,6 +1,7 @@
 """Render the atlas gallery, `docs/atlas/*.png`: the whole region from four
-views and the right hip close up, each bone alone from four views, each muscle
-with the bones it lies on, framed on the muscle.
+views and the right hip close up, the skin (surface anatomy) from three views,
+each bone alone from four views, each muscle with the bones it lies on, framed
+on the muscle.
 
     python -m anatomy_viewer.atlas gallery [--out DIR]     (needs an X server or EGL)
 
@@ -133,6 +134,14 @@ def _hip_close_ups(manifest: Manifest, everything: list[str], out: Path) -> list
             for name, view in (("anterior", "anterior"), ("lateral", "right"))]
 
 
+def _skin_views(manifest: Manifest, out: Path) -> list[Path]:
+    """The skin alone, opaque: the surface a therapist palpates and on which
+    the referred-pain zones are drawn."""
+    return [render(["skin"], view, out / f"region_skin_{view}.png", manifest, size=(1200, 1200),
+                   title=f"Skin, {view}")
+            for view in ("anterior", "posterior", "right")]
+
+
 def render_gallery(out: Path | None = None) -> list[Path]:
     from ..paths import meshes_dir
 
@@ -143,6 +152,7 @@ def render_gallery(out: Path | None = None) -> list[Path]:
     for view in ("anterior", "posterior", "right", "oblique"):
         written.append(render(everything, view, out / f"region_{view}.png", manifest,
                               size=(1200, 1200), title=f"Hip region, {view}"))
+    written += _skin_views(manifest, out)
     bones = [s for s in manifest.structures if s.kind.value == "bone" and s.side.value != "left"]
     for s in bones:
         views = ("anterior", "posterior", "lateral", "medial") if s.side.value == "right" else \

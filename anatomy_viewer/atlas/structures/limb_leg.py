@@ -31,7 +31,7 @@ GERDY_RADIUS = 0.5   # curvature radius of Gerdy's tubercle, a fraction of the t
 GERDY_RISE = 2.0     # mm: how far its dome rises above the condyle before blending
 CUT_ROUNDING = 6.0   # radius of the rounded rim at the mid-shin cut
 SHAFT_EDGE = 6.0     # rounding of the tibial shaft's posterior corners
-CREST_ROUNDING = 2.0  # rounding of the anterior border: a sharp crest
+CREST_ROUNDING = 4.0  # rounding of the anterior border: a sharp crest
 RIM_ROUNDING = 4.5   # rounding of the plateau rim
 RIM_SIDE = 0.12      # near-vertical condylar sides, as a fraction of the condyle height
 UNDERSIDE = 0.6      # rounded underside of the condyles, same fraction
@@ -57,6 +57,7 @@ GROOVE_SINK = 0.5    # the groove's depth, a fraction of its half width
 SOLEAL_BLEND = 3.0   # fillet of the soleal ridge into the posterior surface (mm)
 SOLEAL_RIDGE_SHARE = 0.9  # the raised part of the line, from its upper end
 SOLEAL_START_MEDIAL = 1.7  # the line starts this many fibular-head radii medial of the facet
+FACET_RIM = 5.0    # fillet of the fibular facet's rim into the condyle (mm)
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,7 @@ def fibular_head_centre(body: Body) -> np.ndarray:
     """Centre of the right fibular head: at the table's height and depth under
     the lateral condyle, and as far medially as it goes before its facet meets
     the condyle's underside across the joint gap (so the facet is a shallow
-    flat oval on the bone, not a socket sunk into the condyle's side)."""
+    dish on the bone, not a socket sunk into the condyle's side)."""
     lg = leg_geometry(body)
     n = _facet_normal(body)
     reach = lg.fibular_head_radius + body.t.get("leg.tibiofibular_gap")
@@ -405,11 +406,13 @@ def tibia_body_field(body: Body) -> sdf.Field:
     are carved (not closed at the mid-shin cut)."""
     lg = leg_geometry(body)
     bone = _tibia_without_facet(body)
-    # the fibular facet: a flat oval on the posterolateral underside of the lateral condyle
-    fp, fn = fibular_facet(body)
-    fr_ = lg.fibular_head_radius
-    cutter = sdf.intersect(sdf.halfspace(fp, -fn), sdf.sphere(fp, 0.8 * fr_), k=3.0)
-    return sdf.subtract(bone, cutter, k=2.0)
+    # the fibular facet: a shallow dish on the posterolateral underside of the
+    # lateral condyle, fitting the fibular head across the joint gap with a
+    # soft rim (a flat cut there met the condyle's near-vertical side at 50
+    # deg and left a recess with a wall 5 mm deep above the head)
+    gap = body.t.get("leg.tibiofibular_gap")
+    head = sdf.sphere(fibular_head_centre(body), lg.fibular_head_radius + gap)
+    return sdf.subtract(bone, head, k=FACET_RIM)
 
 
 def soleal_line(body: Body, bone: sdf.Field | None = None, n: int = 12) -> np.ndarray:

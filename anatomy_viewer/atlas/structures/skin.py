@@ -25,6 +25,7 @@ CROTCH_BLEND = 45.0      # mm, smooth union of trunk and thighs
 STRUCTURE_BLEND = 14.0   # mm, smooth union of the envelope and dilated structures
 CLEFT_BLEND = 18.0       # mm, rounding of the natal cleft's edges
 BLUR_GRID = 4.0          # mm, grid on which the skin field is smoothed
+THINNEST_BLEND = 6.0     # mm, fillet where the thinnest layer over a structure shows through the smoothed skin
 
 
 def superellipse_perimeter(a: float, b: float, n: float, samples: int = 720) -> float:
@@ -246,6 +247,17 @@ def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray)
     return f
 
 
+def near_surfaces(layer: sdf.Field, reach: float) -> sdf.Field:
+    """`layer` (a wrapped_structures field) where it is within `reach` mm of
+    the structures' surfaces, else `reach` (outside): far from every surface
+    the side given by the nearest point's normal is unreliable (at an edge or
+    between two structures), and only the layer next to the surfaces matters."""
+    def f(P):
+        d = layer(P)
+        return np.where(np.abs(d) < reach, d, reach)
+    return f
+
+
 @recipe("skin", name="Skin", latin="Cutis", kind="skin", segment="trunk", paired=False,
         synonyms=("Integument", "Body surface"), fma=7163, triangles=40000, wraps_atlas=True)
 def skin(body: Body, meshes_dir: Path) -> Part:
@@ -263,7 +275,11 @@ def skin(body: Body, meshes_dir: Path) -> Part:
     hi = np.array([half_w + 20, 220.0, top + 5])
     body_shape = sdf.subtract(sdf.union(env, inner, k=STRUCTURE_BLEND), gluteal_cleft(body), k=CLEFT_BLEND)
     smooth = blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing"))
-    surface = dimpled(body, smooth, wrapped_structures(points, normals, np.full(len(points), t.get("skin.fat_minimum"))))
+    # the smoothing pulls the skin in over narrow convex parts (a tendon near
+    # the knee): it never comes closer to a structure than the thinnest layer
+    thinnest = wrapped_structures(points, normals, np.full(len(points), t.get("skin.fat_minimum")))
+    surface = dimpled(body, sdf.union(smooth, near_surfaces(thinnest, t.get("skin.fat_minimum") + THINNEST_BLEND),
+                                      k=THINNEST_BLEND), thinnest)
 
     def f(P):
         return np.maximum(surface(P), np.maximum(P[:, 2] - top, bottom - P[:, 2]))
