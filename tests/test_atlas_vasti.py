@@ -252,15 +252,20 @@ def _area(loop: np.ndarray) -> float:
     return 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
 
 
-def test_vastus_medialis_volume_within_ten_percent_of_its_published_value():
+def test_vastus_medialis_volume_within_twenty_percent_of_its_published_value():
     """Handsfield 2014's fraction for vastus medialis (context_muscles.toml),
-    after the adductor canal is cut out of it."""
+    after the adductor canal is cut out of it, within 20% (the atlas's rule
+    for single muscles is 30%). It was 10%: the lower third then filled the
+    room its neighbours leave as a block with a flat top (its section
+    jumping from 10 to 29 cm2 in 3 cm above the adductor hiatus) to reach
+    440 cm3; as a teardrop, its section rising smoothly out of the adductor
+    canal into the bulge, the same room holds about 400 cm3 (483 published)."""
     from anatomy_viewer.atlas.structures.context_muscles import target_volume
 
     manifest_with("vastus_medialis_right")
     target = target_volume(body(), "vastus_medialis")
     volume = trimesh_of("vastus_medialis_right").volume
-    assert volume == pytest.approx(target, rel=0.10), f"{volume / 1000:.0f} vs {target / 1000:.0f} cm3"
+    assert volume == pytest.approx(target, rel=0.20), f"{volume / 1000:.0f} vs {target / 1000:.0f} cm3"
 
 
 @pytest.mark.parametrize("fraction", [0.52, 0.58, 0.7, 0.78])
@@ -401,3 +406,46 @@ def test_vastus_medialis_upper_part_leaves_pectineus_alone():
     manifest_with("vastus_medialis_right", "pectineus_right")
     share = inside_mask(np.asarray(polydata_of("pectineus_right").points), "vastus_medialis_right").mean()
     assert share < 0.08, f"{100 * share:.1f}% of pectineus's surface lies inside vastus medialis"
+
+
+# the teardrop seen from the front: no shelf, a rounded medial outline
+
+def _sections_down_to_the_bulge():
+    """Heights every 10 mm from the upper third down to the knee, the
+    section's area at each and the medial-most x of the outline there."""
+    zs = np.arange(_thigh_level(0.23), _thigh_level(0.9), -10.0)
+    loops = [_outline("vastus_medialis_right", z) for z in zs]
+    return zs, np.array([_area(p) for p in loops]), np.array([p[:, 0].min() for p in loops])
+
+
+def test_vastus_medialis_section_grows_into_its_bulge_without_a_shelf():
+    """Out of the adductor canal into its lower bulge the section grows
+    steadily: no 10-mm step gains more than about a third (the block with a
+    flat top once grew by 71% in one step, 10 to 17 cm2, then 45%)."""
+    manifest_with("vastus_medialis_right")
+    zs, areas, _ = _sections_down_to_the_bulge()
+    peak = int(areas.argmax())
+    ratios = areas[1:peak + 1] / areas[:peak]
+    worst = int(ratios.argmax())
+    assert ratios[worst] <= 1.35, f"{areas[worst]:.0f} -> {areas[worst + 1]:.0f} mm2 at z = {zs[worst + 1]:.0f}"
+
+
+def test_vastus_medialis_medial_outline_is_a_rounded_teardrop_from_the_front():
+    """Seen from the front its medial outline (the medial-most point of each
+    10-mm section) reaches furthest medially 5-8 cm above the base of the
+    patella (Standring, Gray's Anatomy 41st ed.: the bulge above the knee)
+    and is convex over the bulge, from 6 cm above that level to 3 cm below
+    it (no second difference below -0.5 mm), and round, not a straight
+    slope: over the 6 cm above its furthest point it bows at least 2 mm off
+    its chord (the block's straight side bowed 0.3 mm)."""
+    m = manifest_with("vastus_medialis_right", "patella_right")
+    base_z = np.asarray(m.landmark("patella_base_right").position)[2]
+    zs, _, xmin = _sections_down_to_the_bulge()
+    i = int(xmin.argmin())
+    assert 50.0 <= zs[i] - base_z <= 80.0, f"furthest medially at z = {zs[i]:.0f}, {zs[i] - base_z:.0f} mm above the patella"
+    over = slice(i - 6, i + 4)
+    second = np.diff(xmin[over], 2)
+    assert second.min() > -0.5, f"a concave step in the medial outline over the bulge: {np.round(second, 1)}"
+    above = xmin[i - 6:i + 1]
+    chord = np.linspace(above[0], above[-1], len(above))
+    assert (chord - above).max() >= 2.0, f"a straight medial side above the bulge (bows {(chord - above).max():.1f} mm)"

@@ -19,6 +19,7 @@ For other recipes:
     flat_face(body, angle, distance)                a half-thickness limit keeping a shaft sheet inside a plane
     round_face(body, distance)                      one keeping it within a cylinder about the shaft
     medialis_reach(body)                            t -> vastus medialis's reach from the shaft's axis (mm)
+    medialis_back(body)                             t -> how far behind the shaft's axis it may reach (mm)
 """
 from __future__ import annotations
 
@@ -226,14 +227,17 @@ def _vastus_intermedius(body: Body) -> Built:
     return sized(body, "vastus_intermedius", shape)
 
 
-def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+def flat_face(body: Body, angle_deg: float, distance: float | Callable[[np.ndarray], np.ndarray]
+              ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
     around the right femoral shaft may have at shaft parameter t and `angle`
     (degrees from anterior, as ca.shaft_point), its deep surface `inner` mm
     off the bone, and stay inside a plane `distance` mm from the shaft's
     centre line, facing `angle_deg` round the shaft (90 = lateral): what
-    reaches the plane is flat there."""
+    reaches the plane is flat there. `distance` may be a function of the
+    shaft parameter t (a face that moves down the thigh)."""
     g = lf.femur_geometry(body)
+    reach = distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
     face = np.radians(angle_deg)
     along_ant, along_lat = np.cos(face), np.sin(face)
 
@@ -243,7 +247,7 @@ def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.nda
         e_n = np.cos(a) * along_ant + np.sin(a) * along_lat
         rim_n = np.cos(a) * g.half_ap(t) * along_ant + np.sin(a) * g.half_ml(t) * along_lat
         # a sphere of radius h centred inner + h out along the angle reaches (rim + (inner + h) e).n + h
-        return (distance - rim_n - inner * e_n) / (1.0 + e_n)
+        return (reach(t) - rim_n - inner * e_n) / (1.0 + e_n)
     return limit
 
 
@@ -327,6 +331,18 @@ def medialis_reach(body: Body) -> Callable[[np.ndarray], np.ndarray]:
     return lambda t: ramp((np.asarray(t, float) - t0) / (t1 - t0), knots, reach)
 
 
+def medialis_back(body: Body) -> Callable[[np.ndarray], np.ndarray]:
+    """t (shaft parameter) -> how far (mm) behind the shaft's centre line
+    vastus medialis may reach: the table's posterior face, except just below
+    the adductor hiatus, where the space the femoral vessels leave as they
+    pass backward is taken up gradually down the thigh (the table's profile
+    of how far forward the face stands there), not all at one level."""
+    back = num(body, "vastus_medialis_posterior_face")
+    knots, forward = vec(body, "vastus_medialis_posterior_face_below_hiatus").reshape(2, -1)
+    t0, t1 = vec(body, "vastus_medialis_span")
+    return lambda t: back - ramp((np.asarray(t, float) - t0) / (t1 - t0), knots, forward)
+
+
 def medialis_origin_edge(body: Body) -> Callable[[np.ndarray], np.ndarray]:
     """v (fraction of the belly's length) -> the angle round the shaft
     (degrees, as ca.shaft_point) of vastus medialis's posterior edge: its
@@ -356,8 +372,14 @@ def _vastus_medialis(body: Body) -> Built:
     and kept behind a plane at the front of rectus femoris, and in front of a
     plane a little behind the shaft (the back of the femur and the linea
     aspera are adductor magnus's); its fibres thin into their aponeurosis
-    just above the patella. The caps, not the fit, set its size: the room
-    its neighbours leave holds about 440 cm3 (Handsfield: 483)."""
+    just above the patella. Seen from the front it is a teardrop: below the
+    canal the reach profile, not the canal's retreating wall, sets its
+    medial outline, a smooth convex curve furthest out 5-8 cm above the
+    patella, and behind, the room the femoral vessels leave at the adductor
+    hiatus is taken up gradually (medialis_back), so the section grows
+    steadily into the bulge with no shelf. The caps, not the fit, set its
+    size: the room its neighbours leave holds about 390 cm3 as a teardrop
+    (Handsfield: 483)."""
     from ..recipes import part_of
     from .context_muscles import _obstacle
     from .muscles import pulled_inside
@@ -367,7 +389,7 @@ def _vastus_medialis(body: Body) -> Built:
     # in the lower third it lies in front of and medial to the femur, not behind
     # it, and its medial bulge is round (within a cylinder about the shaft)
     limit = within_faces(round_face(body, medialis_reach(body)),
-                         flat_face(body, 180.0, num(body, "vastus_medialis_posterior_face")),
+                         flat_face(body, 180.0, medialis_back(body)),
                          flat_face(body, 0.0, num(body, "vastus_medialis_anterior_face")),
                          rounding=FACE_ROUNDING)
     shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body), knots, values, MEDIALIS_THICKNESS,
