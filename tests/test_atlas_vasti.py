@@ -90,14 +90,22 @@ def _patella_centre():
 
 def test_aponeurosis_thins_towards_the_patella():
     """Above the patella each vastus is a thin tendon, not a muscle belly cut
-    off: its section 8 mm above the patella base is far smaller than at mid-thigh."""
-    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right")
+    off: its section 8 mm above the patella base is far smaller than at
+    mid-thigh. For vastus medialis only the part lateral of the patella's
+    medial border counts: its oblique fibres (VMO) run nearly horizontally
+    to the upper medial border of the patella and end on it by a very short
+    aponeurosis (Standring), so medial of the patella there is muscle."""
+    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right",
+                      "patella_right")
     base_z = np.asarray(m.landmark("patella_base_right").position)[2]
     from anatomy_viewer.atlas.structures import limb_femur as lf
 
     mid_z = lf.femur_geometry(body()).centre(0.5)[2]
+    border_x = float(np.asarray(trimesh_of("patella_right").vertices)[:, 0].min())
     for v in ("vastus_lateralis", "vastus_intermedius", "vastus_medialis"):
         poly = polydata_of(f"{v}_right")
+        if v == "vastus_medialis":
+            poly = poly.clip(normal="x", origin=(border_x, 0.0, 0.0), invert=False)
         low = poly.slice(normal="z", origin=(0, 0, base_z + 8.0))
         mid = poly.slice(normal="z", origin=(0, 0, mid_z))
         area = lambda sl: abs(sl.delaunay_2d().area) if sl.n_points > 3 else 0.0
@@ -259,7 +267,8 @@ def test_vastus_medialis_volume_within_twenty_percent_of_its_published_value():
     room its neighbours leave as a block with a flat top (its section
     jumping from 10 to 29 cm2 in 3 cm above the adductor hiatus) to reach
     440 cm3; as a teardrop, its section rising smoothly out of the adductor
-    canal into the bulge, the same room holds about 400 cm3 (483 published)."""
+    canal into the bulge, and with its oblique fibres reaching the patella,
+    the same room holds about 415 cm3 (483 published)."""
     from anatomy_viewer.atlas.structures.context_muscles import target_volume
 
     manifest_with("vastus_medialis_right")
@@ -434,18 +443,47 @@ def test_vastus_medialis_medial_outline_is_a_rounded_teardrop_from_the_front():
     """Seen from the front its medial outline (the medial-most point of each
     10-mm section) reaches furthest medially 5-8 cm above the base of the
     patella (Standring, Gray's Anatomy 41st ed.: the bulge above the knee)
-    and is convex over the bulge, from 6 cm above that level to 3 cm below
-    it (no second difference below -0.5 mm), and round, not a straight
+    and is convex over the bulge, from 5 cm above that level to 3 cm below
+    it (no second difference below -0.5 mm; higher up, where it leaves the
+    canal, is the teardrop's neck), and round, not a straight
     slope: over the 6 cm above its furthest point it bows at least 2 mm off
     its chord (the block's straight side bowed 0.3 mm)."""
     m = manifest_with("vastus_medialis_right", "patella_right")
     base_z = np.asarray(m.landmark("patella_base_right").position)[2]
     zs, _, xmin = _sections_down_to_the_bulge()
     i = int(xmin.argmin())
-    assert 50.0 <= zs[i] - base_z <= 80.0, f"furthest medially at z = {zs[i]:.0f}, {zs[i] - base_z:.0f} mm above the patella"
-    over = slice(i - 6, i + 4)
+    # where the outline is furthest out: the middle of the levels within 1 mm of the furthest
+    level = float(zs[xmin < xmin[i] + 1.0].mean())
+    assert 50.0 <= level - base_z <= 80.0, f"furthest medially at z = {level:.0f}, {level - base_z:.0f} mm above the patella"
+    over = slice(i - 5, i + 4)
     second = np.diff(xmin[over], 2)
     assert second.min() > -0.5, f"a concave step in the medial outline over the bulge: {np.round(second, 1)}"
     above = xmin[i - 6:i + 1]
     chord = np.linspace(above[0], above[-1], len(above))
     assert (chord - above).max() >= 2.0, f"a straight medial side above the bulge (bows {(chord - above).max():.1f} mm)"
+
+
+def test_vastus_medialis_oblique_fibres_reach_the_upper_medial_border_of_the_patella():
+    """Its lowest fibres (VMO) run nearly horizontally to the upper medial
+    border of the patella (Standring; Lieb and Perry 1968): the muscle lies
+    within 5 mm of that border along at least 15 mm of it; medial of the
+    patella it comes down below the patella's base (1 cm medial of the
+    patella's medial edge, at least 8 mm below the base: the belly once
+    stopped 14 mm above it, a thin tendon running on to the bone); and its
+    lower edge is oblique, rising medially (1 and 2 cm medial of the
+    patella its lowest point rises by at least 1 cm, each step up)."""
+    from anatomy_viewer.atlas.structures import context_vasti as cv
+
+    m = manifest_with("vastus_medialis_right", "patella_right")
+    base_z = np.asarray(m.landmark("patella_base_right").position)[2]
+    border = cv.patella_rim(body(), np.linspace(-95.0, -30.0, 27), 0.0)
+    d = closest_distance(border, "vastus_medialis_right")
+    steps = np.linalg.norm(np.diff(border, axis=0), axis=1)
+    near = ((d[1:] < 5.0) & (d[:-1] < 5.0))
+    assert steps[near].sum() >= 15.0, f"within 5 mm of the border over {steps[near].sum():.0f} mm only"
+    v = np.asarray(trimesh_of("vastus_medialis_right").vertices)
+    edge_x = float(np.asarray(trimesh_of("patella_right").vertices)[:, 0].min())
+    lowest = [v[v[:, 0] < edge_x - off, 2].min() for off in (10.0, 15.0, 20.0)]
+    assert lowest[0] < base_z - 8.0, f"medial of the patella it ends at z = {lowest[0]:.0f}, base at {base_z:.0f}"
+    assert lowest[0] < lowest[1] < lowest[2] and lowest[2] - lowest[0] >= 10.0, \
+        f"its lower edge is not oblique: {np.round(lowest, 0)}"
