@@ -90,14 +90,22 @@ def _patella_centre():
 
 def test_aponeurosis_thins_towards_the_patella():
     """Above the patella each vastus is a thin tendon, not a muscle belly cut
-    off: its section 8 mm above the patella base is far smaller than at mid-thigh."""
-    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right")
+    off: its section 8 mm above the patella base is far smaller than at
+    mid-thigh. For vastus medialis only the part lateral of the patella's
+    medial border counts: its oblique fibres (VMO) run nearly horizontally
+    to the upper medial border of the patella and end on it by a very short
+    aponeurosis (Standring), so medial of the patella there is muscle."""
+    m = manifest_with("vastus_lateralis_right", "vastus_medialis_right", "vastus_intermedius_right",
+                      "patella_right")
     base_z = np.asarray(m.landmark("patella_base_right").position)[2]
     from anatomy_viewer.atlas.structures import limb_femur as lf
 
     mid_z = lf.femur_geometry(body()).centre(0.5)[2]
+    border_x = float(np.asarray(trimesh_of("patella_right").vertices)[:, 0].min())
     for v in ("vastus_lateralis", "vastus_intermedius", "vastus_medialis"):
         poly = polydata_of(f"{v}_right")
+        if v == "vastus_medialis":
+            poly = poly.clip(normal="x", origin=(border_x, 0.0, 0.0), invert=False)
         low = poly.slice(normal="z", origin=(0, 0, base_z + 8.0))
         mid = poly.slice(normal="z", origin=(0, 0, mid_z))
         area = lambda sl: abs(sl.delaunay_2d().area) if sl.n_points > 3 else 0.0
@@ -252,15 +260,21 @@ def _area(loop: np.ndarray) -> float:
     return 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
 
 
-def test_vastus_medialis_volume_within_ten_percent_of_its_published_value():
+def test_vastus_medialis_volume_within_twenty_percent_of_its_published_value():
     """Handsfield 2014's fraction for vastus medialis (context_muscles.toml),
-    after the adductor canal is cut out of it."""
+    after the adductor canal is cut out of it, within 20% (the atlas's rule
+    for single muscles is 30%). It was 10%: the lower third then filled the
+    room its neighbours leave as a block with a flat top (its section
+    jumping from 10 to 29 cm2 in 3 cm above the adductor hiatus) to reach
+    440 cm3; as a teardrop, its section rising smoothly out of the adductor
+    canal into the bulge, and with its oblique fibres reaching the patella,
+    the same room holds about 415 cm3 (483 published)."""
     from anatomy_viewer.atlas.structures.context_muscles import target_volume
 
     manifest_with("vastus_medialis_right")
     target = target_volume(body(), "vastus_medialis")
     volume = trimesh_of("vastus_medialis_right").volume
-    assert volume == pytest.approx(target, rel=0.10), f"{volume / 1000:.0f} vs {target / 1000:.0f} cm3"
+    assert volume == pytest.approx(target, rel=0.20), f"{volume / 1000:.0f} vs {target / 1000:.0f} cm3"
 
 
 @pytest.mark.parametrize("fraction", [0.52, 0.58, 0.7, 0.78])
@@ -401,3 +415,75 @@ def test_vastus_medialis_upper_part_leaves_pectineus_alone():
     manifest_with("vastus_medialis_right", "pectineus_right")
     share = inside_mask(np.asarray(polydata_of("pectineus_right").points), "vastus_medialis_right").mean()
     assert share < 0.08, f"{100 * share:.1f}% of pectineus's surface lies inside vastus medialis"
+
+
+# the teardrop seen from the front: no shelf, a rounded medial outline
+
+def _sections_down_to_the_bulge():
+    """Heights every 10 mm from the upper third down to the knee, the
+    section's area at each and the medial-most x of the outline there."""
+    zs = np.arange(_thigh_level(0.23), _thigh_level(0.9), -10.0)
+    loops = [_outline("vastus_medialis_right", z) for z in zs]
+    return zs, np.array([_area(p) for p in loops]), np.array([p[:, 0].min() for p in loops])
+
+
+def test_vastus_medialis_section_grows_into_its_bulge_without_a_shelf():
+    """Out of the adductor canal into its lower bulge the section grows
+    steadily: no 10-mm step gains more than about a third (the block with a
+    flat top once grew by 71% in one step, 10 to 17 cm2, then 45%)."""
+    manifest_with("vastus_medialis_right")
+    zs, areas, _ = _sections_down_to_the_bulge()
+    peak = int(areas.argmax())
+    ratios = areas[1:peak + 1] / areas[:peak]
+    worst = int(ratios.argmax())
+    assert ratios[worst] <= 1.35, f"{areas[worst]:.0f} -> {areas[worst + 1]:.0f} mm2 at z = {zs[worst + 1]:.0f}"
+
+
+def test_vastus_medialis_medial_outline_is_a_rounded_teardrop_from_the_front():
+    """Seen from the front its medial outline (the medial-most point of each
+    10-mm section) reaches furthest medially 5-8 cm above the base of the
+    patella (Standring, Gray's Anatomy 41st ed.: the bulge above the knee)
+    and is convex over the bulge, from 5 cm above that level to 3 cm below
+    it (no second difference below -0.5 mm; higher up, where it leaves the
+    canal, is the teardrop's neck), and round, not a straight
+    slope: over the 6 cm above its furthest point it bows at least 2 mm off
+    its chord (the block's straight side bowed 0.3 mm)."""
+    m = manifest_with("vastus_medialis_right", "patella_right")
+    base_z = np.asarray(m.landmark("patella_base_right").position)[2]
+    zs, _, xmin = _sections_down_to_the_bulge()
+    i = int(xmin.argmin())
+    # where the outline is furthest out: the middle of the levels within 1 mm of the furthest
+    level = float(zs[xmin < xmin[i] + 1.0].mean())
+    assert 50.0 <= level - base_z <= 80.0, f"furthest medially at z = {level:.0f}, {level - base_z:.0f} mm above the patella"
+    over = slice(i - 5, i + 4)
+    second = np.diff(xmin[over], 2)
+    assert second.min() > -0.5, f"a concave step in the medial outline over the bulge: {np.round(second, 1)}"
+    above = xmin[i - 6:i + 1]
+    chord = np.linspace(above[0], above[-1], len(above))
+    assert (chord - above).max() >= 2.0, f"a straight medial side above the bulge (bows {(chord - above).max():.1f} mm)"
+
+
+def test_vastus_medialis_oblique_fibres_reach_the_upper_medial_border_of_the_patella():
+    """Its lowest fibres (VMO) run nearly horizontally to the upper medial
+    border of the patella (Standring; Lieb and Perry 1968): the muscle lies
+    within 5 mm of that border along at least 15 mm of it; medial of the
+    patella it comes down below the patella's base (1 cm medial of the
+    patella's medial edge, at least 8 mm below the base: the belly once
+    stopped 14 mm above it, a thin tendon running on to the bone); and its
+    lower edge is oblique, rising medially (1 and 2 cm medial of the
+    patella its lowest point rises by at least 1 cm, each step up)."""
+    from anatomy_viewer.atlas.structures import context_vasti as cv
+
+    m = manifest_with("vastus_medialis_right", "patella_right")
+    base_z = np.asarray(m.landmark("patella_base_right").position)[2]
+    border = cv.patella_rim(body(), np.linspace(-95.0, -30.0, 27), 0.0)
+    d = closest_distance(border, "vastus_medialis_right")
+    steps = np.linalg.norm(np.diff(border, axis=0), axis=1)
+    near = ((d[1:] < 5.0) & (d[:-1] < 5.0))
+    assert steps[near].sum() >= 15.0, f"within 5 mm of the border over {steps[near].sum():.0f} mm only"
+    v = np.asarray(trimesh_of("vastus_medialis_right").vertices)
+    edge_x = float(np.asarray(trimesh_of("patella_right").vertices)[:, 0].min())
+    lowest = [v[v[:, 0] < edge_x - off, 2].min() for off in (10.0, 15.0, 20.0)]
+    assert lowest[0] < base_z - 8.0, f"medial of the patella it ends at z = {lowest[0]:.0f}, base at {base_z:.0f}"
+    assert lowest[0] < lowest[1] < lowest[2] and lowest[2] - lowest[0] >= 10.0, \
+        f"its lower edge is not oblique: {np.round(lowest, 0)}"

@@ -19,6 +19,9 @@ For other recipes:
     flat_face(body, angle, distance)                a half-thickness limit keeping a shaft sheet inside a plane
     round_face(body, distance)                      one keeping it within a cylinder about the shaft
     medialis_reach(body)                            t -> vastus medialis's reach from the shaft's axis (mm)
+    medialis_back(body)                             t -> how far behind the shaft's axis it may reach (mm)
+    medialis_oblique_fibres(body)                   the spheres of its oblique part (VMO) from the patella
+    patella_rim(body, angle, depth)                 points on the patella's rim at angles round its outline
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from ..recipes import Part, recipe, shares_shape
 from . import context_attachments as ca
 from . import limb_femur as lf
 from . import limb_leg as ll
-from .context_muscles import (FEMUR, GAP, Built, boxed, built, context_part, context_shape, sized,
+from .context_muscles import (BLEND, FEMUR, GAP, Built, boxed, built, context_part, context_shape, sized,
                               table_readers)
 from .muscles_shape import CentreLine, SphereCloud, clear_of, loft, ramp, sampled, sheet, smoothstep, union_fields
 
@@ -56,6 +59,11 @@ CAP_BLEND = 3.0         # mm, smooth minimum where a belly's thickness meets a f
 MEDIALIS_THICKNESS = 24.0  # mm, vastus medialis's nominal peak thickness before sizing and its faces
 MEDIALIS_POWER = 0.4     # its capped belly grows slowly with its scale: fit_scale takes longer steps
 MEDIALIS_CUT_SPACING = 1.5  # mm, grid on which what vastus medialis is cut clear of is sampled once
+VMO_FIBRES = 9          # tubes across vastus medialis's oblique part
+VMO_STEP = 1.5          # mm between the spheres along each of them
+VMO_WIDEST = 0.6        # fraction of an oblique fibre's length from the patella at which it is thickest
+VMO_END_THINNING = 0.4  # its radius at its end inside the belly falls by this fraction of the swell
+VMO_BLEND = 16.0        # mm, smooth union of the oblique part with the belly
 
 
 def patella_insertion(body: Body, muscle: str, n: int = 2) -> np.ndarray:
@@ -65,12 +73,22 @@ def patella_insertion(body: Body, muscle: str, n: int = 2) -> np.ndarray:
     front (0 = the middle of the base, +90 = the lateral border, -90 = the
     medial border) and a depth as a fraction of the patella's thickness
     (anterior + from its centre); the line follows the rim between them."""
-    lg = ll.leg_geometry(body)
-    t = body.t
-    h, w, th = (t.get(f"leg.patella_{k}") for k in ("height", "width", "thickness"))
     ends = vec(body, f"{muscle}_insertion").reshape(2, 2)
     f = np.linspace(0.0, 1.0, n)[:, None]
     angle, depth = (ends[0] * (1 - f) + ends[1] * f).T
+    return patella_rim(body, angle, depth)
+
+
+def patella_rim(body: Body, angle: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Points on the rim of the right patella, on the bone's surface, at
+    `angle` (degrees round its outline seen from the front, as in
+    patella_insertion) and `depth` (fraction of its thickness, anterior +
+    from its centre)."""
+    lg = ll.leg_geometry(body)
+    t = body.t
+    h, w, th = (t.get(f"leg.patella_{k}") for k in ("height", "width", "thickness"))
+    angle = np.asarray(angle, float)
+    depth = np.broadcast_to(np.asarray(depth, float), angle.shape)
     a = np.radians(angle)[:, None]
     # start well outside the rim in the patella's coronal plane, then drop onto it
     reach = max(h, w)
@@ -226,14 +244,17 @@ def _vastus_intermedius(body: Body) -> Built:
     return sized(body, "vastus_intermedius", shape)
 
 
-def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+def flat_face(body: Body, angle_deg: float, distance: float | Callable[[np.ndarray], np.ndarray]
+              ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
     around the right femoral shaft may have at shaft parameter t and `angle`
     (degrees from anterior, as ca.shaft_point), its deep surface `inner` mm
     off the bone, and stay inside a plane `distance` mm from the shaft's
     centre line, facing `angle_deg` round the shaft (90 = lateral): what
-    reaches the plane is flat there."""
+    reaches the plane is flat there. `distance` may be a function of the
+    shaft parameter t (a face that moves down the thigh)."""
     g = lf.femur_geometry(body)
+    reach = distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
     face = np.radians(angle_deg)
     along_ant, along_lat = np.cos(face), np.sin(face)
 
@@ -243,7 +264,7 @@ def flat_face(body: Body, angle_deg: float, distance: float) -> Callable[[np.nda
         e_n = np.cos(a) * along_ant + np.sin(a) * along_lat
         rim_n = np.cos(a) * g.half_ap(t) * along_ant + np.sin(a) * g.half_ml(t) * along_lat
         # a sphere of radius h centred inner + h out along the angle reaches (rim + (inner + h) e).n + h
-        return (distance - rim_n - inner * e_n) / (1.0 + e_n)
+        return (reach(t) - rim_n - inner * e_n) / (1.0 + e_n)
     return limit
 
 
@@ -327,6 +348,18 @@ def medialis_reach(body: Body) -> Callable[[np.ndarray], np.ndarray]:
     return lambda t: ramp((np.asarray(t, float) - t0) / (t1 - t0), knots, reach)
 
 
+def medialis_back(body: Body) -> Callable[[np.ndarray], np.ndarray]:
+    """t (shaft parameter) -> how far (mm) behind the shaft's centre line
+    vastus medialis may reach: the table's posterior face, except just below
+    the adductor hiatus, where the space the femoral vessels leave as they
+    pass backward is taken up gradually down the thigh (the table's profile
+    of how far forward the face stands there), not all at one level."""
+    back = num(body, "vastus_medialis_posterior_face")
+    knots, forward = vec(body, "vastus_medialis_posterior_face_below_hiatus").reshape(2, -1)
+    t0, t1 = vec(body, "vastus_medialis_span")
+    return lambda t: back - ramp((np.asarray(t, float) - t0) / (t1 - t0), knots, forward)
+
+
 def medialis_origin_edge(body: Body) -> Callable[[np.ndarray], np.ndarray]:
     """v (fraction of the belly's length) -> the angle round the shaft
     (degrees, as ca.shaft_point) of vastus medialis's posterior edge: its
@@ -356,8 +389,16 @@ def _vastus_medialis(body: Body) -> Built:
     and kept behind a plane at the front of rectus femoris, and in front of a
     plane a little behind the shaft (the back of the femur and the linea
     aspera are adductor magnus's); its fibres thin into their aponeurosis
-    just above the patella. The caps, not the fit, set its size: the room
-    its neighbours leave holds about 440 cm3 (Handsfield: 483)."""
+    just above the patella. Seen from the front it is a teardrop: below the
+    canal the reach profile, not the canal's retreating wall, sets its
+    medial outline, a smooth convex curve furthest out 5-8 cm above the
+    patella, and behind, the room the femoral vessels leave at the adductor
+    hiatus is taken up gradually (medialis_back), so the section grows
+    steadily into the bulge with no shelf. Its lowest, oblique fibres (VMO,
+    medialis_oblique_fibres) join the bulge and end on the upper medial
+    border of the patella, so its lower edge is oblique and rounded. The
+    caps, not the fit, set its size: the room its neighbours leave holds
+    about 415 cm3 as a teardrop (Handsfield: 483)."""
     from ..recipes import part_of
     from .context_muscles import _obstacle
     from .muscles import pulled_inside
@@ -367,7 +408,7 @@ def _vastus_medialis(body: Body) -> Built:
     # in the lower third it lies in front of and medial to the femur, not behind
     # it, and its medial bulge is round (within a cylinder about the shaft)
     limit = within_faces(round_face(body, medialis_reach(body)),
-                         flat_face(body, 180.0, num(body, "vastus_medialis_posterior_face")),
+                         flat_face(body, 180.0, medialis_back(body)),
                          flat_face(body, 0.0, num(body, "vastus_medialis_anterior_face")),
                          rounding=FACE_ROUNDING)
     shape = _wrap(body, "vastus_medialis", 320.0, _vi_depth(body), knots, values, MEDIALIS_THICKNESS,
@@ -381,8 +422,45 @@ def _vastus_medialis(body: Body) -> Built:
     rectus = part_of(body, "rectus_femoris").field
     cut = sampled(union_fields([obstacle, medial_of_canal_wall(body), rectus]), lo, hi, MEDIALIS_CUT_SPACING)
     whole = sized(body, "vastus_medialis", shape, power=MEDIALIS_POWER, obstacle=obstacle, cut=cut)
-    line = CentreLine(pulled_inside(whole.field, whole.line.points))
-    return Built(whole.field, whole.lo, whole.hi, line, whole.cloud, whole.target)
+    # its oblique lowest fibres (VMO) join the belly and end on the patella's upper medial border
+    vmo = medialis_oblique_fibres(body)
+    belly, fibres = whole.cloud.field(), vmo.field()
+    field = clear_of(lambda P: sdf.smin(belly(P), fibres(P), VMO_BLEND), cut, GAP, BLEND)
+    v_lo, v_hi = vmo.bounds()
+    lo, hi = np.minimum(whole.lo, v_lo), np.maximum(whole.hi, v_hi)
+    line = CentreLine(pulled_inside(field, whole.line.points))
+    return Built(field, lo, hi, line, whole.cloud, whole.target)
+
+
+def medialis_oblique_fibres(body: Body) -> SphereCloud:
+    """The lowest fibres of vastus medialis (the oblique part, VMO), right
+    side: from the upper medial border of the patella (the table's stretch of
+    its outline) they run up and medially at the table's angle to the shaft,
+    nearly horizontally, and a little backward into the lower bulge. Each is
+    a spindle: thin at the border (where it ends on the bone by a very short
+    aponeurosis), thickest where it leaves the belly's lower edge, thinner
+    again where it ends inside the belly. Together they give the muscle its
+    oblique, rounded lower edge reaching the patella, instead of a belly
+    that stops above it."""
+    angle, back, length, r_border, r_mid = vec(body, "vastus_medialis_oblique_fibres")
+    a0, a1, depth = vec(body, "vastus_medialis_oblique_border")
+    g = lf.femur_geometry(body)
+    border = patella_rim(body, np.linspace(a0, a1, VMO_FIBRES), depth)
+    axis = g.centre(0.0) - g.centre(1.0)
+    axis /= np.linalg.norm(axis)
+    medial = -g.lateral - (-g.lateral @ axis) * axis
+    medial /= np.linalg.norm(medial)
+    a, b = np.radians(angle), np.radians(back)
+    d = np.cos(a) * axis + np.sin(a) * (np.cos(b) * medial - np.sin(b) * g.anterior)
+    d /= np.linalg.norm(d)
+    s = np.arange(0.0, length + 1e-9, VMO_STEP)
+    f = s / length
+    # thickest at VMO_WIDEST of the way in, a little thinner at its end inside the belly
+    swell = np.where(f < VMO_WIDEST, np.sin(0.5 * np.pi * f / VMO_WIDEST),
+                     1.0 - VMO_END_THINNING * smoothstep((f - VMO_WIDEST) / (1.0 - VMO_WIDEST)))
+    centres = (border[:, None, :] + s[None, :, None] * d).reshape(-1, 3)
+    radii = np.tile(r_border + (r_mid - r_border) * swell, len(border))
+    return SphereCloud(centres, radii)
 
 
 # vastus medialis is cut clear of rectus femoris's field (both stage 1)
