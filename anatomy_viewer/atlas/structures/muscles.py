@@ -18,6 +18,7 @@ For other recipes and the trigger-point maps:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -1053,36 +1054,27 @@ def _hip_bone_field(body: Body) -> sdf.Field:
     return part_of(body, "hip_bone").field
 
 
-def adductor_longus_sheet(body: Body, half: Callable[[np.ndarray, np.ndarray], np.ndarray]
-                          ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Adductor longus's mid-surface (right side), surface(u, v) -> (N, 3):
-    fibres from its tendon at the pubis (v = 0) to the medial lip of the
-    linea aspera (v = 1), u = 0 its upper (lateral) border, next to
-    pectineus, running to the top of the insertion, u = 1 its lower (medial)
-    border running to its bottom. Seen from the front each fibre is a
-    quadratic curve; the medial border leaves the tendon going straight
-    down, ADDUCTOR_LONGUS_MEDIAL_BULGE mm medial of the tendon's medial edge
-    at most, then turns laterally to the insertion, which sets the belly's
-    width. Seen from the side each fibre bows forward (ADDUCTOR_LONGUS_BOW)
-    on its way from the front of the pubis back to the femur, less a smooth
-    dip wherever the sheet, with half thickness `half(u, v)`, would reach
-    into the vessels or in front of the floor they lie on
-    (neurovascular.in_front_of_canal_floor): the whole sheet passes behind
-    the vessels' course, the dip spread over ADDUCTOR_LONGUS_DIP_SMOOTHING
-    mm so its front bends without a crease (none at the tendon)."""
-    from scipy.interpolate import RectBivariateSpline
-    from scipy.ndimage import gaussian_filter, maximum_filter
-
-    from .neurovascular import in_front_of_canal_floor
-
+@lru_cache(maxsize=4)
+def adductor_longus_course(body: Body) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], float]:
+    """Adductor longus's fibres (right side) before they dip behind the
+    femoral vessels (adductor_longus_sheet), as course(u, v) -> (N, 3), and
+    the tendon's share of their length. Fibres run from its tendon at the
+    pubis (v = 0) to the medial lip of the linea aspera (v = 1), u = 0 its
+    upper (lateral) border, next to pectineus, running to the top of the
+    insertion, u = 1 its lower (medial) border running to its bottom. Each
+    is a quadratic curve: seen from the front the medial border leaves the
+    tendon going straight down, ADDUCTOR_LONGUS_MEDIAL_BULGE mm medial of the
+    tendon's medial edge at most, then turns laterally to the insertion,
+    which sets the belly's width; seen from the side each fibre bows forward
+    (ADDUCTOR_LONGUS_BOW) on its way from the front of the pubis back to the
+    femur."""
     t, a = body.t, attachments(body)
-    canal = in_front_of_canal_floor(body)
     o = adductor_longus_origin(body)
     out = lf.surface_normal(_hip_bone_field(body), o)[0]
     tendon_len, tendon_w = t.vec("muscles.adductor_longus_tendon")
     f0, f1 = t.vec("muscles.adductor_longus_insertion")
     thick = t.get("muscles.adductor_longus_thickness")
-    tendon = tendon_len / float(np.linalg.norm(o - a.linea_aspera(0.5 * (f0 + f1))))   # its share of the fibres' length
+    tendon = tendon_len / float(np.linalg.norm(o - a.linea_aspera(0.5 * (f0 + f1))))
     bow = np.array([-ADDUCTOR_LONGUS_BOW[0], ADDUCTOR_LONGUS_BOW[1], 0.0]) * thick   # the belly's bow at mid-length
     o = o + out * 2.0
     origin = polyline_param([o + [tendon_w / 2, 0, 0], o + [-tendon_w / 2, 0, 0]])
@@ -1093,14 +1085,30 @@ def adductor_longus_sheet(body: Body, half: Callable[[np.ndarray, np.ndarray], n
     spread = 0.5 * (0.5 * (low1[0] - low0[0]) + 2.0 * bow[0] + ADDUCTOR_LONGUS_MEDIAL_BULGE)
 
     def course(u, v):
-        """Fibre points before the dip: quadratic curves bowing forward (over
-        the pubis and adductor brevis) and, more towards the lower border,
-        medially."""
         p0, p1 = origin(u), insertion(u)
         vv = v[:, None]
         m = 0.5 * (p0 + p1) + bow + np.asarray(u)[:, None] * [-spread, 0.0, 0.0]
         c = 2.0 * m - 0.5 * (p0 + p1)
         return (1 - vv) ** 2 * p0 + 2 * vv * (1 - vv) * c + vv ** 2 * p1
+    return course, tendon
+
+
+def adductor_longus_sheet(body: Body, half: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                          ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Adductor longus's mid-surface (right side), surface(u, v) -> (N, 3):
+    its fibres (adductor_longus_course, same u and v) less a smooth dip
+    wherever the sheet, with half thickness `half(u, v)`, would reach into
+    the femoral vessels or in front of the floor they lie on
+    (neurovascular.in_front_of_canal_floor): the whole sheet passes behind
+    the vessels' course, the dip spread over ADDUCTOR_LONGUS_DIP_SMOOTHING
+    mm so its front bends without a crease (none at the tendon)."""
+    from scipy.interpolate import RectBivariateSpline
+    from scipy.ndimage import gaussian_filter, maximum_filter
+
+    from .neurovascular import in_front_of_canal_floor
+
+    canal = in_front_of_canal_floor(body)
+    course, tendon = adductor_longus_course(body)
 
     nu, nv = ADDUCTOR_LONGUS_DIP_LATTICE
     gu, gv = np.linspace(0, 1, nu), np.linspace(0, 1, nv)
@@ -1143,12 +1151,8 @@ def _adductor_longus(body: Body) -> Built:
     front)."""
     from .neurovascular import in_front_of_canal_floor
 
-    t, a = body.t, attachments(body)
-    o = adductor_longus_origin(body)
-    tendon_len, _ = t.vec("muscles.adductor_longus_tendon")
-    thick = t.get("muscles.adductor_longus_thickness")
-    f0, f1 = t.vec("muscles.adductor_longus_insertion")
-    tv = tendon_len / float(np.linalg.norm(o - a.linea_aspera(0.5 * (f0 + f1))))
+    thick = body.t.get("muscles.adductor_longus_thickness")
+    _, tv = adductor_longus_course(body)   # the tendon's share of the fibres' length
 
     def shape(s):
         half = s * thick / 2.0
