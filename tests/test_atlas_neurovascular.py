@@ -184,12 +184,7 @@ def _section(sid: str, z: float) -> np.ndarray:
 
 
 @pytest.mark.parametrize("fraction, back_wall", [
-    pytest.param(0.38, "adductor_longus", marks=pytest.mark.xfail(strict=True, reason=(
-        "adductor longus still holds the vessels in a slot 20-25 mm deep (its medial lip rises to 50 mm "
-        "in front of the vein): at 0.38 of the thigh its lateral shoulder beside the vein stands 4 mm in "
-        "front of the vein's centre. The cut keeps it behind the middle of the bundle, not behind the "
-        "vein; the fix is to size it with that cut and lay the vessels on its front (next session)"))),
-    (0.45, "adductor_longus"), (0.52, "adductor_magnus")])
+    (0.38, "adductor_longus"), (0.45, "adductor_longus"), (0.52, "adductor_magnus")])
 def test_vessels_lie_in_the_adductor_canal_in_the_middle_third(fraction, back_wall):
     """In the middle third of the thigh the artery and vein lie in the adductor
     canal: the artery in front of the vein, vastus medialis lateral to both,

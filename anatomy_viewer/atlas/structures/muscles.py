@@ -18,6 +18,7 @@ For other recipes and the trigger-point maps:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -31,7 +32,7 @@ from . import pelvis_geometry as pg
 from .muscles_attachments import attachments
 from .muscles_bones import bone_obstacle
 from .muscles_shape import (CentreLine, SphereCloud, clear_of, fit_scale, gradient, loft, neighbourhood_mean,
-                            polyline_param, push_clear, ramp, sampled, sheet, tube)
+                            polyline_param, push_clear, ramp, sampled, sheet, smoothstep, tube)
 
 BONE_GAP = 0.8         # mm kept between a muscle and bone
 BONE_BLEND = 2.0       # mm, smooth maximum where a muscle is cut clear of bone
@@ -56,6 +57,21 @@ PATH_SETTLING = 4      # rounds of pulling a path inside and re-splining it (add
 SARTORIUS_FLATTENING = 15.0  # mm below the joint line over which sartorius's tendon turns to lie flat on the tibia
 SARTORIUS_NARROWING = 0.12  # fraction of sartorius's length over which its belly narrows into the tendon
 PECTINEUS_ORIGIN_HALF = 1.2  # mm, half thickness of pectineus's line origin on the pecten (meshing-limited)
+ADDUCTOR_LONGUS_LIP = 3.0  # mm medial of the linea aspera's crest where adductor longus's fibres end (its medial lip)
+ADDUCTOR_LONGUS_DIP_LATTICE = (41, 81)  # (across, along) grid on which its dip behind the femoral vessels is found
+ADDUCTOR_LONGUS_DIP_ROUNDS = 8  # rounds of sinking the sheet's points back until they clear the canal's space
+ADDUCTOR_LONGUS_DIP_SMOOTHING = (15.0, 40.0)  # mm (across, along its fibres) the dip is spread over: no crease
+ADDUCTOR_LONGUS_MIN_HALF = 2.5  # mm, its least half thickness (the tendon's edges); sets the sphere lattice's step
+ADDUCTOR_LONGUS_LATTICE_SIZE = (80.0, 240.0)  # mm, (across, along) extent its sphere lattice is spaced for
+# its fibres' bow at mid-length in belly thicknesses: medially (the upper border clear of the
+# femoral triangle's vessels) and forward (over the pubis and adductor brevis)
+ADDUCTOR_LONGUS_BOW = (0.6, 0.9)
+ADDUCTOR_LONGUS_MEDIAL_BULGE = 15.0  # mm its medial border's control point lies medial of the tendon's medial edge
+ADDUCTOR_LONGUS_PUSH_SMOOTHING = 25.0  # mm its push off the pubic rami is averaged over (no crumples there)
+# its thickness at its thin upper (lateral) border beside pectineus and at its rounded medial
+# border, as fractions of that along its middle
+ADDUCTOR_LONGUS_EDGE = (0.5, 0.85)
+ADDUCTOR_LONGUS_FIRST_SCALE = 1.45  # first guess of its thickness scale (about the fitted one), so sizing takes fewer rounds
 VOLUME_SPACING = 3.0   # mm, grid used to measure volumes while sizing (within 2% of a 2 mm count at half the cost)
 
 VERTEBRAE = tuple(f"vertebra_{lv}" for lv in reversed(LUMBAR_LEVELS))
@@ -1042,51 +1058,132 @@ def _hip_bone_field(body: Body) -> sdf.Field:
     return part_of(body, "hip_bone").field
 
 
-def _adductor_longus(body: Body) -> Built:
-    """Triangular: a narrow flat tendon from the front of the pubic body,
-    widening into a belly that fans out to the middle third of the linea aspera."""
+@lru_cache(maxsize=4)
+def adductor_longus_course(body: Body) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], float]:
+    """Adductor longus's fibres (right side) before they dip behind the
+    femoral vessels (adductor_longus_sheet), as course(u, v) -> (N, 3), and
+    the tendon's share of their length. Fibres run from its tendon at the
+    pubis (v = 0) to the medial lip of the linea aspera (v = 1), u = 0 its
+    upper (lateral) border, next to pectineus, running to the top of the
+    insertion, u = 1 its lower (medial) border running to its bottom. Each
+    is a quadratic curve: seen from the front the medial border leaves the
+    tendon going straight down, ADDUCTOR_LONGUS_MEDIAL_BULGE mm medial of the
+    tendon's medial edge at most, then turns laterally to the insertion,
+    which sets the belly's width; seen from the side each fibre bows forward
+    (ADDUCTOR_LONGUS_BOW) on its way from the front of the pubis back to the
+    femur."""
     t, a = body.t, attachments(body)
     o = adductor_longus_origin(body)
     out = lf.surface_normal(_hip_bone_field(body), o)[0]
     tendon_len, tendon_w = t.vec("muscles.adductor_longus_tendon")
-    thick = t.get("muscles.adductor_longus_thickness")
     f0, f1 = t.vec("muscles.adductor_longus_insertion")
-    la = a.linea_aspera(np.array([f0, f1]))
+    thick = t.get("muscles.adductor_longus_thickness")
+    tendon = tendon_len / float(np.linalg.norm(o - a.linea_aspera(0.5 * (f0 + f1))))
+    bow = np.array([-ADDUCTOR_LONGUS_BOW[0], ADDUCTOR_LONGUS_BOW[1], 0.0]) * thick   # the belly's bow at mid-length
     o = o + out * 2.0
-    origin = polyline_param([o + [-tendon_w / 2, 0, 0], o + [tendon_w / 2, 0, 0]])
-    insertion = polyline_param([la[0] + [-3.0, 0.0, 0.0], la[1] + [-3.0, 0.0, 0.0]])
-    # the belly bows forward and medially, in front of adductor brevis and magnus
-    mid = lambda u: 0.5 * (origin(u) + insertion(u)) + [-thick * 0.6, thick * 0.9, 0.0]
-    surface = loft(origin, insertion, mid)
+    origin = polyline_param([o + [tendon_w / 2, 0, 0], o + [-tendon_w / 2, 0, 0]])
+    insertion = polyline_param(a.linea_aspera(np.linspace(f0, f1, 7)) + [-ADDUCTOR_LONGUS_LIP, 0.0, 0.0])
+    # how far the lower fibres bow medially: the medial border's control
+    # point lies ADDUCTOR_LONGUS_MEDIAL_BULGE mm medial of the tendon's edge
+    low0, low1 = origin(np.ones(1))[0], insertion(np.ones(1))[0]
+    spread = 0.5 * (0.5 * (low1[0] - low0[0]) + 2.0 * bow[0] + ADDUCTOR_LONGUS_MEDIAL_BULGE)
+
+    def course(u, v):
+        p0, p1 = origin(u), insertion(u)
+        vv = v[:, None]
+        m = 0.5 * (p0 + p1) + bow + np.asarray(u)[:, None] * [-spread, 0.0, 0.0]
+        c = 2.0 * m - 0.5 * (p0 + p1)
+        return (1 - vv) ** 2 * p0 + 2 * vv * (1 - vv) * c + vv ** 2 * p1
+    return course, tendon
+
+
+def adductor_longus_sheet(body: Body, half: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                          ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Adductor longus's mid-surface (right side), surface(u, v) -> (N, 3):
+    its fibres (adductor_longus_course, same u and v) less a smooth dip
+    wherever the sheet, with half thickness `half(u, v)`, would reach into
+    the femoral vessels or in front of the floor they lie on
+    (neurovascular.in_front_of_canal_floor): the whole sheet passes behind
+    the vessels' course, the dip spread over ADDUCTOR_LONGUS_DIP_SMOOTHING
+    mm so its front bends without a crease (none at the tendon)."""
+    from scipy.interpolate import RectBivariateSpline
+    from scipy.ndimage import gaussian_filter, maximum_filter
+
+    from .neurovascular import in_front_of_canal_floor
+
+    canal = in_front_of_canal_floor(body)
+    course, tendon = adductor_longus_course(body)
+
+    nu, nv = ADDUCTOR_LONGUS_DIP_LATTICE
+    gu, gv = np.linspace(0, 1, nu), np.linspace(0, 1, nv)
+    U, V = np.meshgrid(gu, gv, indexing="ij")
+    P = course(U.ravel(), V.ravel())
+    # how far each point must sink straight back (-y) for its sphere to clear that space
+    clear = half(U.ravel(), V.ravel()) + VESSEL_GAP
+    sunk = P.copy()
+    for _ in range(ADDUCTOR_LONGUS_DIP_ROUNDS):
+        sunk[:, 1] -= np.maximum(clear - canal(sunk), 0.0)
+    need = (P[:, 1] - sunk[:, 1]).reshape(nu, nv)
+    # grid steps in mm across and along the sheet, for a smoothing radius in mm
+    G = P.reshape(nu, nv, 3)
+    du = float(np.median(np.linalg.norm(np.diff(G, axis=0), axis=2)))
+    dv = float(np.median(np.linalg.norm(np.diff(G, axis=1), axis=2)))
+    sigma = (ADDUCTOR_LONGUS_DIP_SMOOTHING[0] / 2.0 / du, ADDUCTOR_LONGUS_DIP_SMOOTHING[1] / 2.0 / dv)
+    size = (2 * int(np.ceil(0.5 * sigma[0])) + 1, 2 * int(np.ceil(sigma[1])) + 1)
+    # about an envelope: the largest need nearby (less far across the fibres,
+    # so the front is not held off the vessels by thicker parts beside them),
+    # smoothed; the canal's cut then trims what little still stands in front
+    # of the floor: the bed the vessels lie in
+    dip = gaussian_filter(maximum_filter(need, size=size, mode="nearest"), sigma, mode="nearest")
+    # none at the tendon, which leaves the front of the pubic body
+    dip *= smoothstep((gv - tendon) / tendon)[None, :]
+    dip = RectBivariateSpline(gu, gv, dip, kx=3, ky=3, s=0)
+
+    def surface(u, v):
+        P = course(u, v)
+        P[:, 1] -= np.maximum(dip(u, v, grid=False), 0.0)
+        return P
+    return surface
+
+
+def _adductor_longus(body: Body) -> Built:
+    """A flat triangle: a narrow rounded tendon from the front of the pubic
+    body, fanning down, back and laterally to the middle third of the linea
+    aspera (adductor_longus_sheet), its thickness sized to the Handsfield
+    volume. The femoral vessels lie on its front at the femoral triangle's
+    apex and in the adductor canal (vastus medialis lateral, sartorius in
+    front)."""
+    from .neurovascular import in_front_of_canal_floor
+
+    thick = body.t.get("muscles.adductor_longus_thickness")
+    _, tv = adductor_longus_course(body)   # the tendon's share of the fibres' length
 
     def shape(s):
         half = s * thick / 2.0
-        L = float(np.linalg.norm(o - la.mean(axis=0)))
-        tv = tendon_len / L
 
         def thickness(u, v):
-            edge = 0.45 + 0.55 * np.sin(np.pi * u)
+            rim = ADDUCTOR_LONGUS_EDGE[0] + (ADDUCTOR_LONGUS_EDGE[1] - ADDUCTOR_LONGUS_EDGE[0]) * u
+            edge = rim + (1.0 - rim) * np.sin(np.pi * u)
             # the tendon: a rounded (elliptical) section, thin at the bone
             rounded = np.sqrt(np.clip(1.0 - (2.0 * u - 1.0) ** 2, 0.0, 1.0))
-            along = ramp(v, [0.0, 0.4 * tv, tv, 0.5 * (tv + 0.5), 0.5, 0.9, 1.0], [0.3, 0.42, 0.6, 0.85, 1.0, 0.6, 0.35])
+            # thickest in its upper half, thinning towards the aponeurosis of its
+            # insertion (adductor magnus lies behind its lower half)
+            along = ramp(v, [0.0, 0.4 * tv, tv, 0.35, 0.5, 0.75, 1.0], [0.3, 0.42, 0.7, 1.0, 1.0, 0.65, 0.3])
             across = np.where(v < tv, rounded + (edge - rounded) * np.clip(v / tv, 0.0, 1.0) ** 2, edge)
-            return np.maximum(1.5, half * along * across)
-        cloud = sheet(surface, thickness, 110.0, 240.0, min_half_thickness=max(1.5, half * 0.3))
+            return np.maximum(ADDUCTOR_LONGUS_MIN_HALF, half * along * across)
+        surface = adductor_longus_sheet(body, thickness)
+        cloud = sheet(surface, thickness, *ADDUCTOR_LONGUS_LATTICE_SIZE, min_half_thickness=ADDUCTOR_LONGUS_MIN_HALF)
         central = CentreLine.through(surface(np.full(6, 0.5), np.linspace(0, 1, 6)))
         return cloud, central
 
-    # the femoral vessels lie on it in the femoral triangle and the adductor
-    # canal, never in or under it: cut clear of them and of the space in
-    # front of them once it is sized (the canal's volume is not put back elsewhere)
-    from .neurovascular import in_front_of_canal_floor
-
-    whole = _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, avoid=(("pectineus", None),),
-                   smooth_push=True)
-    field = clear_of(whole.field, in_front_of_canal_floor(body), VESSEL_GAP, MUSCLE_BLEND)
+    canal = in_front_of_canal_floor(body)
+    whole = _sized(body, "adductor_longus", shape, PELVIS + FEMUR, power=1.0, start=ADDUCTOR_LONGUS_FIRST_SCALE,
+                   avoid=(("pectineus", None),),
+                   smooth_push=True, push_smoothing=ADDUCTOR_LONGUS_PUSH_SMOOTHING, clear_fields=(canal,))
+    field = whole.field
     # where the femoral vessels cross its front the central fibre passes behind
     # them (out of the canal's space), then the stored path (a spline through
-    # these points) is settled inside the cut muscle
-    canal = in_front_of_canal_floor(body)
+    # these points) is settled inside the muscle
     path = whole.line.resampled(PATH_POINTS)
     for _ in range(PATH_SETTLING):
         short = np.maximum(VESSEL_GAP + 2.0 * PATH_DEPTH - canal(path), 0.0)

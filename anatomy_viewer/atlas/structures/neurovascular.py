@@ -16,6 +16,7 @@ from .. import sdf
 from ..body import Body
 from ..recipes import LandmarkSpec, Part, part_of, recipe, shares_shape
 from .context_attachments import spinal_top
+from .muscles_shape import smoothstep
 from .pelvis_geometry import pubic_tubercle
 
 TUBE_SAMPLES = 240
@@ -39,6 +40,12 @@ CANAL_CLEARANCE = 1.5   # mm round the femoral vessels kept free of vastus media
 HIATUS_EXIT = 40.0     # mm the groove vastus medialis keeps round the vessels runs on backward through the hiatus
 CANAL_WALL_RADIUS = 55.0  # mm, radius of curvature of the canal's lateral wall seen in section
 CANAL_CORNER = 4.0      # mm, rounding of the edges of the space kept free in front of the femoral vessels
+CANAL_BED_DEPTH = 3.0   # mm the femoral vessels sink into adductor longus's front (a shallow bed, not a slot)
+CANAL_FLOOR_RADIUS = 30.0  # mm, radius of curvature of adductor longus's front rising medial of the vessels, seen in section
+CANAL_FLOOR_SLOPE = 0.8  # steepest rise of that front (under 1, so the cut stays a distance bound for the mesher)
+CANAL_MEDIAL_REACH = 40.0  # mm medial of the vessels over which, in the canal, adductor longus's front follows that floor
+CANAL_MEDIAL_RAMP = 60.0  # mm below the apex of the femoral triangle over which that medial reach grows from nothing
+CANAL_MEDIAL_ROUNDING = 10.0  # mm, rounding of the edges where that floor ends medially and laterally
 
 
 # ------------------------------------------------------------ shared points
@@ -318,22 +325,58 @@ def medial_of_canal_wall(body: Body) -> sdf.Field:
     return f
 
 
+def canal_floor_height(body: Body, x, z) -> np.ndarray:
+    """The y (mm) of the floor the femoral vessels lie on in the femoral
+    triangle and the adductor canal (right side), at points (x, z): the front
+    that adductor longus keeps behind. Beneath the vessels (and lateral of
+    them, towards vastus medialis) it lies CANAL_BED_DEPTH mm in front of the
+    vessels' backs, a shallow bed; medial of them it rises as a gentle curve
+    (radius CANAL_FLOOR_RADIUS seen in section, slope at most
+    CANAL_FLOOR_SLOPE), so the muscle's front is flat to gently concave, with
+    no lip beside the vein."""
+    x, z = np.asarray(x, float), np.asarray(z, float)
+    x_med, _, y_post, _ = femoral_bundle_extent(body, z)
+    bend = CANAL_FLOOR_SLOPE * CANAL_FLOOR_RADIUS   # mm medial of the vessels where the curve turns straight
+    medial = np.maximum(x_med - x, 0.0)
+    rise = np.where(medial < bend, medial * medial / (2.0 * CANAL_FLOOR_RADIUS),
+                    bend * bend / (2.0 * CANAL_FLOOR_RADIUS) + CANAL_FLOOR_SLOPE * (medial - bend))
+    return y_post + CANAL_BED_DEPTH + rise
+
+
+def canal_floor_reach(body: Body, z) -> np.ndarray:
+    """How far (mm) medial of the femoral vessels, at heights z, adductor
+    longus's front keeps behind the canal's floor: nothing at the apex of the
+    femoral triangle and above it (there the muscle is the triangle's medial
+    wall and lies medial of the vessels, in front of the pubis and adductor
+    brevis), growing smoothly to CANAL_MEDIAL_REACH over CANAL_MEDIAL_RAMP mm
+    below the apex, so the edge of that floor runs obliquely across the
+    muscle, not straight across it."""
+    apex = ref_points(body, "femoral_artery_path")[-2, 2]
+    return CANAL_MEDIAL_REACH * smoothstep((apex - np.asarray(z, float)) / CANAL_MEDIAL_RAMP)
+
+
 def in_front_of_canal_floor(body: Body) -> sdf.Field:
     """The space adductor longus keeps out of (right side): the femoral
-    vessels and the band in front of their middle from their medial side to
+    vessels, and everything in front of the floor they lie on
+    (canal_floor_height), from CANAL_MEDIAL_REACH mm medial of them to
     CANAL_LATERAL_REACH mm lateral of them (where vastus medialis lies), so
-    that in the femoral triangle and the adductor canal the vessels lie in
-    front of the muscle (on it), never in it or under it, and the muscle does
-    not wall them off from vastus medialis. Beyond the ends of the vessels'
-    course the band shrinks away."""
+    that in the femoral triangle and the adductor canal the vessels lie on the
+    muscle's front, never in it or under it, and the muscle does not wall them
+    off from vastus medialis. Towards the apex of the femoral triangle the
+    medial reach shrinks (canal_floor_reach), giving the muscle back the
+    medial wall of the triangle's gutter; beyond the ends of the vessels'
+    course the space shrinks away. The floor's slope stays under 1, so the
+    field is a distance bound the mesher can trust."""
     vessels = femoral_vessels_field(body)
 
     def f(P):
         P = np.asarray(P, float)
-        x_med, x_lat, y_post, y_ant = femoral_bundle_extent(body, P[:, 2])
-        across = sdf.smax(x_med - P[:, 0], P[:, 0] - x_lat - CANAL_LATERAL_REACH, CANAL_CORNER)
-        band = sdf.smax(across, 0.5 * (y_post + y_ant) - P[:, 1], CANAL_CORNER)
-        return np.minimum(band + _beyond_the_vessels(body, P[:, 2]), vessels(P))
+        z = P[:, 2]
+        x_med, x_lat, _, _ = femoral_bundle_extent(body, z)
+        reach = canal_floor_reach(body, z)
+        across = sdf.smax(x_med - reach - P[:, 0], P[:, 0] - x_lat - CANAL_LATERAL_REACH, CANAL_CORNER)
+        band = sdf.smax(across, canal_floor_height(body, P[:, 0], z) - P[:, 1], CANAL_MEDIAL_ROUNDING)
+        return np.minimum(band + _beyond_the_vessels(body, z), vessels(P))
     return f
 
 
