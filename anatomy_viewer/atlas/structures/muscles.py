@@ -1059,7 +1059,7 @@ def _tfl(body: Body) -> Built:
                                        + lift[i] + r + BONE_GAP)[:, None])
             # the top rows arise from the crest's outer lip, front to back across the belly
             on_crest = (crest(np.clip((1.0 + xs) / 2.0, 0.0, TFL_CREST_FRONT))
-                        + wing * (r + BONE_GAP)[:, None] + [0.0, 0.0, -thick * 0.3])
+                        + wing * r[:, None] + [0.0, 0.0, -thick * 0.3])
             row = (1.0 - onto_bed[i]) * on_crest + onto_bed[i] * laid
             centres.append(row)
             radii.append(r)
