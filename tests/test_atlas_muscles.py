@@ -188,6 +188,12 @@ def test_rebuild_of_piriformis_matches_committed_mesh():
     assert_rebuild_matches("piriformis")
 
 
+@pytest.mark.slow
+def test_rebuild_of_tensor_fasciae_latae_matches_committed_mesh():
+    """Its sphere lattice, bed and fitted scale come out the same each build."""
+    assert_rebuild_matches("tensor_fasciae_latae")
+
+
 def test_iliacus_fills_the_iliac_fossa():
     # the muscle lies on the fossa: the fossa's centre is on (not under or far from) its surface
     m = manifest_with("iliacus_right", "hip_bone_right")
