@@ -188,6 +188,12 @@ def test_rebuild_of_piriformis_matches_committed_mesh():
     assert_rebuild_matches("piriformis")
 
 
+@pytest.mark.slow
+def test_rebuild_of_tensor_fasciae_latae_matches_committed_mesh():
+    """Its sphere lattice, bed and fitted scale come out the same each build."""
+    assert_rebuild_matches("tensor_fasciae_latae")
+
+
 def test_iliacus_fills_the_iliac_fossa():
     # the muscle lies on the fossa: the fossa's centre is on (not under or far from) its surface
     m = manifest_with("iliacus_right", "hip_bone_right")
@@ -487,6 +493,84 @@ def test_tensor_fasciae_latae_is_flat():
         assert width > 2.0 * thickness, f"at {f:.1f}: {width:.0f} mm wide, {thickness:.0f} mm thick"
     widest = max(s[1] for s in sections)
     assert 30.0 <= widest <= 50.0, f"widest section {widest:.0f} mm"
+
+
+def _tfl_section_mask(f: float, step: float = 0.5):
+    """The right tensor fasciae latae's section square to its chord (path's
+    first to last point) at fraction f of the mesh's extent along the chord,
+    as an inside mask on a grid of `step` mm in the section's principal axes
+    (rows: across the belly, its width; columns: through it, its thickness)."""
+    import pyvista as pv
+
+    m = manifest_with("tensor_fasciae_latae_right")
+    path = np.asarray(m.structure("tensor_fasciae_latae_right").path)
+    mesh = _poly("tensor_fasciae_latae_right")
+    axis = (path[-1] - path[0]) / np.linalg.norm(path[-1] - path[0])
+    along = (np.asarray(mesh.points) - path[0]) @ axis
+    origin = path[0] + axis * (along.min() + f * np.ptp(along))
+    q = np.asarray(mesh.slice(normal=axis, origin=origin).points)
+    assert len(q) > 6, f"no section at {f:.2f} of its length"
+    c = q.mean(axis=0)
+    _, _, frame = np.linalg.svd(q - c, full_matrices=False)
+    uv = (q - c) @ frame[:2].T
+    u = np.arange(uv[:, 0].min() - 2.0, uv[:, 0].max() + 2.0, step)
+    w = np.arange(uv[:, 1].min() - 2.0, uv[:, 1].max() + 2.0, step)
+    grid = c + u[:, None, None] * frame[0] + w[None, :, None] * frame[1]
+    d = pv.PolyData(grid.reshape(-1, 3)).compute_implicit_distance(mesh)["implicit_distance"]
+    return np.asarray(d).reshape(len(u), len(w)) < 0.0
+
+
+def _tfl_outline_widths():
+    """(fraction of its length, width in mm) of the right tensor fasciae
+    latae's sections square to its chord, every 10 mm along it."""
+    m = manifest_with("tensor_fasciae_latae_right")
+    path = np.asarray(m.structure("tensor_fasciae_latae_right").path)
+    axis = (path[-1] - path[0]) / np.linalg.norm(path[-1] - path[0])
+    along = (np.asarray(_poly("tensor_fasciae_latae_right").points) - path[0]) @ axis
+    fractions = np.arange(5.0, np.ptp(along) - 2.0, 10.0) / np.ptp(along)
+    return fractions, np.array([_tfl_section_mask(f, 1.0).any(axis=1).sum() * 1.0 for f in fractions])
+
+
+def test_tensor_fasciae_latae_is_a_leaf_from_the_side():
+    """Seen from the side the belly is a leaf, not a strap: narrow where it
+    arises from the ASIS and the crest, widest in its middle half, narrowing
+    to a rounded end where its fibres enter the tract. Every 10 mm along its
+    chord the section's width (across the belly) is measured: the widest lies
+    in the middle half, and every section in the top 15% and the bottom 15%
+    of its length is under 70% of the widest (the slab it was had its widest
+    section 15% down from its top, and kept over 85% of that width from
+    there to 60% of its length)."""
+    f, widths = _tfl_outline_widths()
+    widest = widths.max()
+    assert 0.25 <= f[np.argmax(widths)] <= 0.75, f"widest at {f[np.argmax(widths)]:.2f} of its length"
+    for part, sel in (("top", f <= 0.15), ("bottom", f >= 0.85)):
+        assert sel.any() and widths[sel].max() < 0.7 * widest, \
+            f"its {part} 15% reaches {widths[sel].max() / widest:.0%} of the widest section"
+
+
+def test_tensor_fasciae_latae_sections_are_lenses():
+    """Across the belly each section is a lens, thick in the middle and thin
+    at its rounded borders, not a slab of even thickness: at a third, half
+    and two thirds of its length the thickness at 80% of the half width is
+    under 60% of the largest in the middle third of the width (the slab it
+    was kept 86% there). The section is curved round the hip, so the
+    thickness is taken square to its mid-line: the chord through it across
+    the width, times the cosine of the mid-line's slope there."""
+    step = 0.5
+    for f in (0.33, 0.5, 0.67):
+        inside = _tfl_section_mask(f, step)
+        rows = np.flatnonzero(inside.any(axis=1))
+        lo, hi = rows.min(), rows.max()
+        mid, half = 0.5 * (lo + hi), 0.5 * (hi - lo)
+        chord = inside.sum(axis=1) * step
+        first, last = np.argmax(inside, axis=1), inside.shape[1] - 1 - np.argmax(inside[:, ::-1], axis=1)
+        middle = np.convolve(0.5 * (first + last), np.ones(7) / 7.0, mode="same")
+        thickness = chord / np.sqrt(1.0 + np.gradient(middle) ** 2)
+        centre = thickness[int(mid - half / 3.0):int(mid + half / 3.0) + 1].max()
+        for side in (-1.0, 1.0):
+            at = thickness[int(round(mid + side * 0.8 * half))]
+            assert at < 0.6 * centre, \
+                f"at {f:.2f} of its length: {at:.1f} mm thick at 80% of the half width, {centre:.1f} mm in the middle"
 
 
 def test_tract_passes_deep_to_the_lower_part_of_tensor_fasciae_latae():

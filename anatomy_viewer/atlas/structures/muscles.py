@@ -874,13 +874,36 @@ def _iliotibial_tract(body: Body) -> Built:
 
 # ---------------------------------------------------------------- tensor fasciae latae
 
-TFL_STATIONS = 16      # points along tensor fasciae latae where the bed beneath it is found
-TFL_ONTO_TRACT = (0.15, 0.4)  # fraction of its length over which it leaves the ilium and comes to lie on the tract
+TFL_ONTO_TRACT = (0.15, 0.5)  # fraction of its length over which it leaves the ilium and comes to lie on the tract
 TFL_BED_SPACING = 1.5  # mm, grid on which the muscles and bones beneath tensor fasciae latae are sampled
 TFL_BED_MARGIN = 40.0  # mm around the belly's straight course where its bed is sampled
 TFL_BRIDGE = 90.0      # mm, hollows in the bed shorter than this along the belly are bridged
 TFL_ORIGIN_RELIEF = 30.0  # mm added to the bed's distance at the origin, so the belly is not cut there
-TFL_HOLLOW = 5.0       # mm a station's bed may lie below the bridged level before it counts as a hollow
+TFL_HOLLOW = 5.0       # mm a point's bed may lie below the bridged level before it counts as a hollow
+TFL_ON_TRACT = (0.5, 1.0)  # share of the tract's thickness the belly lies out from its bed on the tract (middle, end)
+TFL_MAX_SINK = 2.0     # mm the bed under the belly's borders may lie below the bed under its middle
+TFL_RAYS = (24, 13)    # rows down and columns across the belly where the bed beneath it is found
+TFL_ROWS = 180         # rows of spheres down the belly
+TFL_EDGE = 1.4         # mm, half thickness of the belly's thin rounded border (meshing-limited)
+TFL_LATTICE = 0.4      # spacing of the spheres across the belly, as a fraction of their radius
+TFL_CREST_FRONT = 0.7  # the top row's front end, as a fraction of that line: just behind the ASIS's rounded tip
+TFL_FLESHY = 0.7       # share of the crest origin line (from the ASIS back) the belly's top row spans, so the
+                       # origin stays narrow (modelling choice: the rounded top lies over the rest of the line)
+# the belly's outline seen from the side, as fractions of its length: its half
+# width relative to the widest (a leaf: a narrow origin, widest in the middle,
+# narrowing to the rounded end where its fibres enter the tract), and how far
+# its middle is drawn forward, in half widths: back from the course below the
+# origin, where it diverges from sartorius, and forward at the end (its
+# anterior border reaches lower than its posterior)
+TFL_OUTLINE = ((0.0, 0.15, 0.32, 0.6), (0.42, 0.62, 0.95, 0.95))
+TFL_FORWARD = ((0.0, 0.25, 0.55, 1.0), (-0.5, -0.45, -0.2, 0.2))
+TFL_END_ROUNDING = 0.8  # the end narrows as (1 - x^2)^TFL_END_ROUNDING over the last part (0.5: a half ellipse)
+# thickness along the belly relative to the thickest, and across it: a lens
+# whose half thickness falls as (1 - x^2)^TFL_LENS from the middle to the edges
+TFL_THICKNESS = ((0.0, 0.2, 0.35, 0.5, 0.62, 1.0), (0.35, 0.7, 0.92, 0.92, 0.68, 0.3))
+TFL_LENS = 0.75
+TFL_WIDENING = 0.7     # sized to its volume, it widens as scale^0.7 while it thickens as the scale
+TFL_SMOOTHING = 20     # Taubin iterations of its mesh (10 elsewhere): the sphere lattice leaves a faint grain
 
 
 def tfl_course(body: Body) -> tuple[np.ndarray, np.ndarray]:
@@ -893,15 +916,26 @@ def tfl_course(body: Body) -> tuple[np.ndarray, np.ndarray]:
     (how far out) follows what lies beneath it."""
     t, a = body.t, attachments(body)
     length, _, thick = t.vec("muscles.tfl_size")
-    _, outer = a.crest_lips(300)
-    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(outer, axis=0), axis=1))]
-    behind = outer[int(np.searchsorted(along, t.get("muscles.tfl_origin_along_crest")))]
+    behind = tfl_origin_line(body)[0]
     origin = 0.5 * (body.asis + behind) + pg.wing_normal(body) * thick * 0.4 + [0.0, 0.0, -thick * 0.3]
     gt = a.greater_trochanter_lateral
     dy = gt[1] + t.get("muscles.tfl_end_in_front_of_gt") - origin[1]
     dx = gt[0] - origin[0]
     dz = -np.sqrt(max(length ** 2 - dy ** 2 - dx ** 2, 1.0))
     return origin, origin + [dx, dy, dz]
+
+
+def tfl_origin_line(body: Body, n: int = 2, fleshy: bool = False) -> np.ndarray:
+    """n points (right side, mm) on the outer lip of the iliac crest from
+    tfl_origin_along_crest behind the ASIS forward to the ASIS: the line
+    tensor fasciae latae arises from (back to front). With `fleshy`, only
+    its front part (TFL_FLESHY), from which the belly's top row arises."""
+    _, outer = attachments(body).crest_lips(300)
+    along = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(outer, axis=0), axis=1))]
+    d = np.linspace(body.t.get("muscles.tfl_origin_along_crest") * (TFL_FLESHY if fleshy else 1.0), 0.0, n)
+    pts = np.column_stack([np.interp(d, along, outer[:, i]) for i in range(3)])
+    pts[-1] = body.asis
+    return pts
 
 
 def _tfl_bed(body: Body, origin: np.ndarray, end: np.ndarray) -> sdf.Field:
@@ -918,59 +952,158 @@ def _tfl_bed(body: Body, origin: np.ndarray, end: np.ndarray) -> sdf.Field:
     return sampled_in_box(bed, lo, hi, TFL_BED_SPACING)
 
 
-def _tfl(body: Body) -> Built:
-    """A flat, nearly straight belly from the ASIS and the front of the outer
-    lip of the crest, down and a little backward in front of the greater
-    trochanter, ending on the front part of the iliotibial tract a little
-    below the trochanter (tfl_course). Its upper part lies on the ilium and
-    gluteus medius; lower down it lies on the tract, which passes deep to it
-    (the muscle inserts between the tract's layers; the tract, built later,
-    is cut clear of it): along its course the belly's deep surface is kept
-    that far out from what lies beneath."""
-    from scipy.ndimage import gaussian_filter1d, grey_closing
+@dataclass
+class TflFrame:
+    """Where tensor fasciae latae's belly lies: rows `v` (0 at the origin, 1
+    at its end in the tract) along the straight course, each with its point
+    on the course, the outward (radial, from the limb's axis) and forward
+    (across the belly, in the limb's surface) unit directions, and the height
+    of the bed beneath it along the outward direction as a function of the
+    across offset (mm, from the course)."""
+    v: np.ndarray
+    course: np.ndarray
+    outward: np.ndarray
+    forward: np.ndarray
+    bed_height: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
-    from .context_muscles import GAP as DRAPE_GAP
+
+def _tfl_frame(body: Body, bed: sdf.Field, origin: np.ndarray, end: np.ndarray, half_span: float) -> TflFrame:
+    """The rows' frame and the bed beneath the belly: along rays straight in
+    towards the limb's axis on a lattice of TFL_RAYS over the course (+-
+    half_span mm across it), the first point inside what it lies on. In
+    front of the trochanter, between gluteus medius and vastus lateralis,
+    such a ray finds only the femoral neck deep inside (the atlas leaves out
+    gluteus minimus and the capsule): the belly bridges that hollow, as the
+    tract does, its bed interpolated between the rows above and below."""
+    from scipy.interpolate import RegularGridInterpolator
+    from scipy.ndimage import gaussian_filter, grey_closing
+
+    axis = body.hjc + [0.0, -10.0, 0.0]
+
+    def frame(v):
+        course = origin + np.asarray(v)[:, None] * (end - origin)
+        out = course - axis
+        out[:, 2] = 0.0
+        out = sdf.unit(out)
+        fwd = sdf.unit(np.cross(out, sdf.unit(end - origin)))
+        fwd = np.where(fwd[:, 1:2] < 0.0, -fwd, fwd)
+        return course, out, fwd
+
+    nv, nu = TFL_RAYS
+    v, u = np.linspace(0.0, 1.0, nv), np.linspace(-half_span, half_span, nu)
+    course, out, fwd = frame(v)
+    reach = np.arange(120.0, -90.0, -0.5)
+    base = course[:, None, :] + u[None, :, None] * fwd[:, None, :]
+    rays = base[:, :, None, :] + reach[None, None, :, None] * out[:, None, None, :]
+    inside = bed(rays.reshape(-1, 3)).reshape(rays.shape[:3]) < 0.0
+    height = np.where(inside.any(axis=2), reach[np.argmax(inside, axis=2)], reach[-1])
+    step = np.linalg.norm(end - origin) / (nv - 1)
+    window = (int(round(TFL_BRIDGE / step)) | 1, 1)
+    valid = height > grey_closing(height, size=window, mode="nearest") - TFL_HOLLOW
+    for j in range(nu):
+        height[:, j] = np.interp(v, v[valid[:, j]], height[valid[:, j], j])
+    # the belly lies within the fascia lata, which spans what lies deeper
+    # beside its middle (the atlas leaves out gluteus minimus and the rectus
+    # femoris's reflected head beneath its front part): its borders sink at
+    # most TFL_MAX_SINK below its middle
+    height = np.maximum(height, height[:, nu // 2:nu // 2 + 1] - TFL_MAX_SINK * np.abs(u) / half_span)
+    # smoothed, lifted back where the smoothing sank it into the bed (which
+    # would cut a blunt border), and smoothed lightly again
+    height = gaussian_filter(np.maximum(gaussian_filter(height, (1.0, 1.0), mode="nearest"), height),
+                             (0.5, 0.5), mode="nearest")
+    at = RegularGridInterpolator((v, u), height, bounds_error=False, fill_value=None)
+
+    def bed_height(vv, across):
+        vv, across = np.broadcast_arrays(np.asarray(vv, float), np.clip(across, -half_span, half_span))
+        return at(np.stack([vv.ravel(), across.ravel()], axis=-1)).reshape(vv.shape)
+
+    rows = np.linspace(0.0, 1.0, TFL_ROWS)
+    course, out, fwd = frame(rows)
+    return TflFrame(rows, course, out, fwd, bed_height)
+
+
+def _tfl(body: Body) -> Built:
+    """A flat belly shaped like a leaf from the ASIS and the front of the
+    outer lip of the crest, down and a little backward in front of the
+    greater trochanter, ending on the front part of the iliotibial tract a
+    little below the trochanter (tfl_course). Seen from the side it is
+    narrow at its origin, widest in its middle half and narrows to a rounded
+    end drawn forward, so its anterior border reaches lower than its
+    posterior (TFL_OUTLINE, TFL_FORWARD); across it each section is a
+    lens, thick in the middle and thin at the rounded borders (TFL_LENS).
+    Its deep surface is laid on its bed: the ilium and gluteus medius above,
+    the tract (which passes deep to it: the muscle inserts between the
+    tract's layers; the tract, built later, runs on under it) lower down."""
 
     t = body.t
     length, width, thick = t.vec("muscles.tfl_size")
     origin, end = tfl_course(body)
     bed = _tfl_bed(body, origin, end)
-    tt = np.linspace(0.0, 1.0, TFL_STATIONS)
-    straight = origin + tt[:, None] * (end - origin)
-    # where a line straight in from the side meets the bed, at each station;
-    # in front of the trochanter, between gluteus medius and vastus lateralis,
-    # such a line finds only the femoral neck deep inside (the atlas leaves out
-    # gluteus minimus and the capsule): the belly bridges that hollow, as the
-    # tract does, its bed interpolated between the stations on either side
-    reach = np.arange(250.0, 40.0, -0.5)
-    rays = np.stack([np.column_stack([reach, np.full(len(reach), p[1]), np.full(len(reach), p[2])])
-                     for p in straight])
-    inside = bed(rays.reshape(-1, 3)).reshape(rays.shape[:2]) < 0.0
-    surface_x = np.where(inside.any(axis=1), reach[np.argmax(inside, axis=1)], reach[-1])
-    window = int(round(TFL_BRIDGE / (np.linalg.norm(end - origin) / (TFL_STATIONS - 1)))) | 1
-    valid = surface_x > grey_closing(surface_x, size=window, mode="nearest") - TFL_HOLLOW
-    surface_x = gaussian_filter1d(np.interp(tt, tt[valid], surface_x[valid]), 1.0, mode="nearest")
-    # from the origin on the bone out onto the bed, then up onto the tract
-    onto_bed = ramp(tt, [0.0, TFL_ONTO_TRACT[0]], [0.0, 1.0])
-    lift = ramp(tt, list(TFL_ONTO_TRACT), [0.0, 1.0]) * (DRAPE_GAP + t.vec("muscles.itt_size")[1] + MUSCLE_GAP)
-    kt = [0.0, 0.12, 0.45, 0.75, 1.0]
-    thick_profile, width_profile = [0.45, 0.9, 1.0, 0.8, 0.3], [0.9, 1.0, 1.0, 0.8, 0.35]
-    axis = lambda z: np.tile(body.hjc + [0.0, -10.0, 0.0], (len(np.atleast_1d(z)), 1))
+    fr = _tfl_frame(body, bed, origin, end, 0.75 * width)
+    v = fr.v
+    end_cap = np.clip((v - TFL_OUTLINE[0][-1]) / (1.0 - TFL_OUTLINE[0][-1]), 0.0, 1.0)
+    outline = np.where(v <= TFL_OUTLINE[0][-1], ramp(v, *TFL_OUTLINE),
+                       TFL_OUTLINE[1][-1] * (1.0 - end_cap ** 2) ** TFL_END_ROUNDING)
+    forward = ramp(v, *TFL_FORWARD)
+    along = ramp(v, *TFL_THICKNESS)
+    crest_points = tfl_origin_line(body, 60, fleshy=True)
+    crest = polyline_param(crest_points)
+    onto_bed = ramp(v, [0.0, TFL_ONTO_TRACT[0]], [0.0, 1.0])
+    # lower down it lies on the tract, and ends between the tract's layers: it
+    # is lifted off its bed by part of the tract's thickness (the tract, built
+    # later, runs on under it, its outer layer within the belly's deep face)
+    lift = ramp(v, [*TFL_ONTO_TRACT, 1.0], [0.0, *TFL_ON_TRACT]) * t.vec("muscles.itt_size")[1]
+    wing = pg.wing_normal(body)
 
     def shape(s):
-        half = ramp(tt, kt, thick_profile) * s * thick / 2.0
-        controls = straight.copy()
-        controls[:, 0] = (1.0 - onto_bed) * origin[0] + onto_bed * (surface_x + lift + half + BONE_GAP)
-        line = CentreLine.through(controls)
-        b = ramp(line.t, kt, thick_profile) * s * thick / 2.0
-        aw = ramp(line.t, kt, width_profile) * s * width / 2.0
-        return tube(line, np.maximum(aw, b), b, _surface_width_dirs(line, axis)), line
+        half_w = np.maximum(s ** TFL_WIDENING * width / 2.0 * outline, 0.0)
+        half_t = s * thick / 2.0 * along
+        # the same columns in every row (rows with columns of their own print
+        # ridges), spaced by the spheres' radius, denser towards the thin
+        # borders, for the row where that spacing is finest
+        ratio = (half_t / np.maximum(half_w, 1e-3)).min()
+        x, columns = -1.0, []
+        while x < 1.0:
+            columns.append(x)
+            x += TFL_LATTICE * ratio * max(TFL_EDGE / half_t.max(), (1.0 - x * x) ** TFL_LENS)
+        columns = np.r_[columns, 1.0]
+        centres, radii, middle = [], [], []
+        for i in range(len(v)):
+            xs = columns if half_w[i] > 1e-3 else np.zeros_like(columns)
+            r = np.maximum(TFL_EDGE, half_t[i] * (1.0 - xs ** 2) ** TFL_LENS)
+            across = (forward[i] + xs) * half_w[i]
+            laid = (fr.course[i] + across[:, None] * fr.forward[i]
+                    + fr.outward[i] * (fr.bed_height(np.full(len(xs), v[i]), across)
+                                       + lift[i] + r + BONE_GAP)[:, None])
+            # the top rows arise from the crest's outer lip, front to back across the belly
+            on_crest = (crest(np.clip((1.0 + xs) / 2.0, 0.0, TFL_CREST_FRONT))
+                        + wing * r[:, None] + [0.0, 0.0, -thick * 0.3])
+            row = (1.0 - onto_bed[i]) * on_crest + onto_bed[i] * laid
+            centres.append(row)
+            radii.append(r)
+            middle.append(row[np.argmin(np.abs(xs))])
+        centres, radii = np.array(centres), np.array(radii)
+        # down each column the spheres are kept about as far apart as across
+        # it: the thick middle columns need fewer rows than the thin borders
+        # (and a sphere union evaluated over its nearest centres shows
+        # grooves between columns whose rows crowd out their neighbours)
+        keep = np.zeros(radii.shape, bool)
+        for j in range(len(columns)):
+            last = 0
+            keep[0, j] = keep[-1, j] = True
+            for i in range(1, len(v)):
+                if np.linalg.norm(centres[i, j] - centres[last, j]) >= TFL_LATTICE * min(radii[i, j], radii[last, j]):
+                    keep[i, j], last = True, i
+        line = CentreLine.through(np.array(middle)[np.linspace(0, len(v) - 1, 12).round().astype(int)])
+        return SphereCloud(centres[keep], radii[keep]), line
 
     # it is cut clear of its bed except at its origin, where it arises from the
     # crest's outer lip over the front of gluteus medius's origin (the bones
     # themselves are cut away everywhere)
-    near = t.get("muscles.tfl_origin_along_crest") / 2.0
-    relief = lambda P: TFL_ORIGIN_RELIEF * np.clip((near - np.linalg.norm(P - origin, axis=1)) / (0.5 * near), 0.0, 1.0)
+    from scipy.spatial import cKDTree
+
+    near, to_crest = thick, cKDTree(crest_points)
+    relief = lambda P: TFL_ORIGIN_RELIEF * np.clip(2.0 - to_crest.query(P)[0] / near, 0.0, 1.0)
     return _sized(body, "tensor_fasciae_latae", shape, PELVIS + FEMUR, avoid=(("sartorius", None),),
                   clear_fields=(lambda P: bed(P) + relief(P),))
 
@@ -1284,7 +1417,7 @@ def sartorius(body: Body) -> Part:
 @recipe("tensor_fasciae_latae", name="Tensor fasciae latae", latin="Musculus tensor fasciae latae",
         kind="muscle", segment="pelvis", synonyms=("TFL", "tensor fascia lata"), fma=22423, triangles=5000)
 def tensor_fasciae_latae(body: Body) -> Part:
-    return _part(body, "tensor_fasciae_latae", 1.0)
+    return _part(body, "tensor_fasciae_latae", 1.0, smooth_iterations=TFL_SMOOTHING)
 
 
 @recipe("pectineus", name="Pectineus", latin="Musculus pectineus", kind="muscle", segment="pelvis",
