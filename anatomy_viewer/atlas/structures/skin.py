@@ -247,14 +247,37 @@ def wrapped_structures(points: np.ndarray, normals: np.ndarray, fat: np.ndarray)
     return f
 
 
-def near_surfaces(layer: sdf.Field, reach: float) -> sdf.Field:
-    """`layer` (a wrapped_structures field) where it is within `reach` mm of
-    the structures' surfaces, else `reach` (outside): far from every surface
-    the side given by the nearest point's normal is unreliable (at an edge or
-    between two structures), and only the layer next to the surfaces matters."""
+def thinnest_layer(points: np.ndarray, normals: np.ndarray, thickness: float, reach: float) -> sdf.Field:
+    """Signed distance to the structures' surfaces dilated by `thickness` mm,
+    as wrapped_structures, but only within `reach` mm of that layer; farther
+    away `reach` (outside). Far from every surface the side given by the
+    nearest point's normal is unreliable (at an edge or between two
+    structures), and only the layer next to the surfaces matters; the
+    bounded search also keeps it fast."""
+    tree = cKDTree(points)
+
     def f(P):
-        d = layer(P)
-        return np.where(np.abs(d) < reach, d, reach)
+        out = np.full(len(P), reach)
+        dist, i = tree.query(P, k=1, distance_upper_bound=thickness + reach, workers=sdf.QUERY_THREADS)
+        hit = np.isfinite(dist)
+        if hit.any():
+            j = i[hit]
+            side = np.einsum("ij,ij->i", P[hit] - points[j], normals[j])
+            d = np.where(side >= 0, dist[hit], -dist[hit]) - thickness
+            out[hit] = np.where(np.abs(d) < reach, d, reach)
+        return out
+    return f
+
+
+def at_least(skin_field: sdf.Field, layer: sdf.Field, k: float) -> sdf.Field:
+    """`skin_field` united (fillet `k`) with `layer`, which is evaluated only
+    where it can matter: outside or within `k` mm inside the skin."""
+    def f(P):
+        d = skin_field(P)
+        near = d > -k
+        if near.any():
+            d[near] = sdf.smin(d[near], layer(P[near]), k)
+        return d
     return f
 
 
@@ -277,9 +300,10 @@ def skin(body: Body, meshes_dir: Path) -> Part:
     smooth = blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing"))
     # the smoothing pulls the skin in over narrow convex parts (a tendon near
     # the knee): it never comes closer to a structure than the thinnest layer
-    thinnest = wrapped_structures(points, normals, np.full(len(points), t.get("skin.fat_minimum")))
-    surface = dimpled(body, sdf.union(smooth, near_surfaces(thinnest, t.get("skin.fat_minimum") + THINNEST_BLEND),
-                                      k=THINNEST_BLEND), thinnest)
+    thin = t.get("skin.fat_minimum")
+    layer = thinnest_layer(points, normals, thin, thin + THINNEST_BLEND)
+    surface = dimpled(body, at_least(smooth, layer, THINNEST_BLEND),
+                      wrapped_structures(points, normals, np.full(len(points), thin)))
 
     def f(P):
         return np.maximum(surface(P), np.maximum(P[:, 2] - top, bottom - P[:, 2]))
