@@ -24,6 +24,7 @@ LIMB_EXPONENT = 2.2
 CROTCH_BLEND = 45.0      # mm, smooth union of trunk and thighs
 STRUCTURE_BLEND = 14.0   # mm, smooth union of the envelope and dilated structures
 CLEFT_BLEND = 18.0       # mm, rounding of the natal cleft's edges
+LEG_CREASE_BLEND = 4.0   # mm, rounding of the crease where the thighs and knees touch
 BLUR_GRID = 4.0          # mm, grid on which the skin field is smoothed
 THINNEST_BLEND = 6.0     # mm, fillet where the thinnest layer over a structure shows through the smoothed skin
 
@@ -166,6 +167,17 @@ def gluteal_cleft(body: Body) -> sdf.Field:
                    round_r=t.get("skin.cleft_half_width") - 1.0)
 
 
+def between_the_legs(body: Body) -> sdf.Field:
+    """A thin midline slab from below the gluteal fold to the bottom of the
+    model: where the thighs and knees touch, their skins meet along a crease
+    instead of being smoothed into one bridge of tissue."""
+    t = body.t
+    top = body.hjc[2] - t.get("skin.gluteal_fold_below_hjc")
+    bottom = body.knee_centre[2] - t.get("skin.bottom_below_knee") - 20.0
+    half = t.get("skin.hip_girth") / 2.0
+    return sdf.box([0.0, 0.0, 0.5 * (top + bottom)], [t.get("skin.thigh_contact_half_width"), half, 0.5 * (top - bottom)])
+
+
 def envelope(body: Body) -> sdf.Field:
     trunk = loft(trunk_sections(body), TRUNK_EXPONENT)
     thigh = loft(thigh_sections(body), LIMB_EXPONENT)
@@ -297,7 +309,8 @@ def skin(body: Body, meshes_dir: Path) -> Part:
     lo = np.array([-half_w - 20, -220.0, bottom - 5])
     hi = np.array([half_w + 20, 220.0, top + 5])
     body_shape = sdf.subtract(sdf.union(env, inner, k=STRUCTURE_BLEND), gluteal_cleft(body), k=CLEFT_BLEND)
-    smooth = blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing"))
+    smooth = sdf.subtract(blurred(body_shape, lo - 20, hi + 20, BLUR_GRID, t.get("skin.smoothing")),
+                          between_the_legs(body), k=LEG_CREASE_BLEND)
     # the smoothing pulls the skin in over narrow convex parts (a tendon near
     # the knee): it never comes closer to a structure than the thinnest layer
     thin = t.get("skin.fat_minimum")
