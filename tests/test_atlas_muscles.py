@@ -286,23 +286,6 @@ def test_pectineus_arises_as_a_thin_line_along_the_pecten():
     assert depth < 8.0, f"pectineus origin {depth:.1f} mm thick (a rounded end, not a line attachment)"
 
 
-def test_pectineus_bed_under_the_femoral_vessels_is_rounded():
-    """Where the femoral artery and vein lie on pectineus, the edges of its bed
-    are rounded: over its surface in front of the vessels' backs, within 3 mm
-    of their sides, the median greatest curvature is under 0.22 per mm (a
-    radius over 4.5 mm). With 2-mm rounding the ridges between the grooves
-    stood as thin pleats when pectineus is shown alone (0.26 per mm)."""
-    from anatomy_viewer.atlas.structures.neurovascular import femoral_bundle_extent
-
-    manifest_with("pectineus_right")
-    m = _poly("pectineus_right")
-    v = np.asarray(m.points)
-    x_med, x_lat, y_post, _ = femoral_bundle_extent(Body(), v[:, 2])
-    round_the_vessels = (v[:, 0] > x_med - 3.0) & (v[:, 0] < x_lat + 3.0) & (v[:, 1] > y_post + 3.0)
-    assert round_the_vessels.sum() > 100
-    assert np.median(m.curvature("maximum")[round_the_vessels]) < 0.22
-
-
 def test_sartorius_ends_in_a_flat_tendon_at_the_pes_anserinus():
     """Behind and below the knee sartorius is a thin flat tendon that curves
     forward onto the upper medial tibia and reaches the pes anserinus."""

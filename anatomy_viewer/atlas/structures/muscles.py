@@ -40,8 +40,6 @@ MUSCLE_GAP = 0.3       # mm kept between two neighbouring muscles
 VESSEL_GAP = 0.5       # mm kept between a muscle and a nerve or vessel lying in a groove on it
 PELVIC_BRIM_VESSELS = ("external_iliac_artery", "external_iliac_vein", "femoral_nerve")
 VESSEL_SHADOW = 40.0   # mm in front of the femoral vessels kept free of the muscles of the triangle's floor
-VESSEL_BED_BLEND = 5.0  # mm, rounding of pectineus's bed under the femoral vessels: with 2 mm the ridges
-                        # between the vessels' grooves stood as thin pleats; with 9 mm the sheet tore through
 NERVE_FRONT = 6.0      # mm in front of the femoral nerve kept free of psoas and iliacus (it lies in the groove between them)
 MUSCLE_BLEND = 2.0     # mm, smooth maximum where a muscle is cut clear of a neighbour
 NEIGHBOUR_SPACING = 1.0  # mm, grid on which a neighbour's field is sampled once
@@ -164,12 +162,12 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
            avoid: tuple[tuple[str, Callable[[np.ndarray], np.ndarray] | None], ...] = (),
            smooth_push: bool = False, push_smoothing: float = PUSH_SMOOTHING,
            cut_clear_of: tuple[str, ...] = (), clear_fields: tuple[sdf.Field, ...] = (),
-           clear_blend: float = MUSCLE_BLEND, fit: bool = True) -> Built:
+           fit: bool = True) -> Built:
     """Fit the scale of `shape(s) -> (cloud, centre line)` to the muscle's
     target volume, with the cloud pushed off and cut clear of the bones, and
     cut clear of the nerves and vessels in `cut_clear_of` (their committed
     meshes: they lie in grooves on the muscle, not through it), of the
-    fields in `clear_fields` (the cut's edges rounded by `clear_blend` mm), and of the neighbouring muscles in `avoid`
+    fields in `clear_fields`, and of the neighbouring muscles in `avoid`
     ((muscle id, optional relief(P) >= 0 added to the neighbour's distance,
     which lets the two meet where they really merge)). With `smooth_push` the push-off
     displacements are averaged over the spheres within `push_smoothing` mm,
@@ -193,7 +191,7 @@ def _sized(body: Body, muscle: str, shape: Callable[[float], tuple[SphereCloud, 
         f = clear_of(cloud.field(), obstacle, BONE_GAP, BONE_BLEND)
         f = clear_of(f, vessels, VESSEL_GAP, MUSCLE_BLEND)
         for other in clear_fields:
-            f = clear_of(f, other, VESSEL_GAP, clear_blend)
+            f = clear_of(f, other, VESSEL_GAP, MUSCLE_BLEND)
         for n in neighbours:
             f = clear_of(f, n, MUSCLE_GAP, MUSCLE_BLEND)
         return f, lo, hi, line
@@ -1151,8 +1149,7 @@ def _pectineus(body: Body) -> Built:
         return cloud, central
 
     return _sized(body, "pectineus", shape, PELVIS + FEMUR, power=1.0, smooth_push=True,
-                  cut_clear_of=("femoral_nerve",), clear_fields=(femoral_vessels_and_shadow(body),),
-                  clear_blend=VESSEL_BED_BLEND)
+                  cut_clear_of=("femoral_nerve",), clear_fields=(femoral_vessels_and_shadow(body),))
 
 
 def femoral_vessels_and_shadow(body: Body) -> sdf.Field:
