@@ -1,5 +1,4 @@
 """Derived landmarks of the reference body follow the table."""
-import numpy as np
 import pytest
 
 from anatomy_viewer.atlas.body import Body
@@ -39,6 +38,7 @@ def test_changing_an_input_moves_the_body():
     e = t.entries["body.inter_asis_width"]
     t.entries["body.inter_asis_width"] = type(e)(e.key, 260.0, e.unit, e.source, e.status)
     moved = Body(t)
+    assert base[0] == pytest.approx(120.0)      # the table's 240 mm
     assert moved.asis[0] == pytest.approx(130.0)
     assert moved.hjc[0] > Body().hjc[0]  # the hip centre moves out too
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 
-from anatomy_viewer.render.style import AVOID, ESSENTIAL_ZONE, colour_of
+from anatomy_viewer.render.style import AVOID, colour_of
 from conftest import SPILLOVER_ZONE_ID, TRIGGER_POINT, ZONE
 from test_ui_window import frame, screen_point
 
