@@ -79,6 +79,11 @@ def polydata_of(sid: str):
     return pv.read(str(meshes_dir() / f"{sid}.vtp"))
 
 
+def section_xy(sid: str, z: float) -> np.ndarray:
+    """(N, 2) x, y points of a structure's outline in the horizontal plane z."""
+    return np.asarray(polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z)).points)[:, :2]
+
+
 def closest_distance(points: np.ndarray, sid: str) -> np.ndarray:
     """Distance (mm) from each point to the surface of a committed structure."""
     _, closest = polydata_of(sid).find_closest_cell(np.atleast_2d(points), return_closest_point=True)

@@ -12,7 +12,7 @@ import pytest
 from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures import muscles as M
 
-from atlas_support import assert_rebuild_matches, manifest_with, polydata_of, trimesh_of
+from atlas_support import assert_rebuild_matches, manifest_with, polydata_of, section_xy, trimesh_of
 
 CANAL_LEVELS = (-150.0, -170.0, -193.0, -215.0)   # mm: the adductor canal, above adductor longus's lowest fibres
 LOWEST_FULL_WIDTH = -200.0   # mm: below this the muscle narrows towards the lower end of its insertion
@@ -22,12 +22,6 @@ FRONT_LEVELS = np.arange(-30.0, -240.0, -2.0)   # mm: heights at which the front
 FRONT_COLUMNS = np.arange(0.0, 110.0, 2.0)      # mm: x of the traced columns
 BORDER = 8.0            # mm: columns this near a section's medial or lateral end are its border, not its front
 BEND_LIMIT = 1.5        # mm: largest second difference of the front's depth between 2-mm steps down the muscle
-
-
-def _section(sid: str, z: float) -> np.ndarray:
-    """(N, 2) x, y points of a structure's outline in the horizontal plane z."""
-    sl = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z))
-    return np.asarray(sl.points)[:, :2]
 
 
 def _front_depths(sid: str) -> np.ndarray:
@@ -68,10 +62,10 @@ def test_no_lip_in_front_of_the_femoral_vein(z):
     muscle, not in a slot between lips of it."""
     manifest_with("adductor_longus_right", "femoral_vein_right")
     r = Body().t.get("neurovascular.femoral_vein_diameter") / 2.0
-    vein = _section("femoral_vein_right", z)
+    vein = section_xy("femoral_vein_right", z)
     assert len(vein), f"the femoral vein does not reach z = {z:.0f}"
     v = vein.mean(axis=0)
-    muscle = _section("adductor_longus_right", z)
+    muscle = section_xy("adductor_longus_right", z)
     assert len(muscle), f"adductor longus does not reach z = {z:.0f}"
     beside = muscle[np.abs(muscle[:, 0] - v[0]) < 2.0 * r]
     assert len(beside), f"at z = {z:.0f} adductor longus does not reach the vein"
@@ -89,8 +83,8 @@ def test_vessels_lie_on_its_front(z):
     insertion) its medial edge lies medial of the vein."""
     manifest_with("adductor_longus_right", "femoral_vein_right")
     r = Body().t.get("neurovascular.femoral_vein_diameter") / 2.0
-    v = _section("femoral_vein_right", z).mean(axis=0)
-    muscle = _section("adductor_longus_right", z)
+    v = section_xy("femoral_vein_right", z).mean(axis=0)
+    muscle = section_xy("adductor_longus_right", z)
     under = muscle[np.abs(muscle[:, 0] - v[0]) < r]
     assert len(under), f"at z = {z:.0f} adductor longus does not lie behind the vein"
     gap = (v[1] - r) - under[:, 1].max()

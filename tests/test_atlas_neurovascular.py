@@ -4,7 +4,7 @@ import pytest
 
 from anatomy_viewer.atlas.body import Body
 from anatomy_viewer.atlas.structures import neurovascular as nv
-from atlas_support import assert_closed_and_mirrored, assert_rebuild_matches, manifest_with, trimesh_of
+from atlas_support import assert_closed_and_mirrored, assert_rebuild_matches, manifest_with, section_xy, trimesh_of
 
 PAIRED = ["inguinal_ligament", "external_iliac_artery", "femoral_artery", "external_iliac_vein",
           "femoral_vein", "great_saphenous_vein", "femoral_nerve", "lateral_femoral_cutaneous_nerve",
@@ -175,14 +175,6 @@ def test_femoral_vessels_run_through_no_thigh_muscle(vessel):
         assert inside < 0.015, f"{100 * inside:.1f}% of {vessel} lies inside {muscle}"
 
 
-def _section(sid: str, z: float) -> np.ndarray:
-    """(N, 2) x, y points of a structure's outline in the horizontal plane z."""
-    from atlas_support import polydata_of
-
-    sl = polydata_of(sid).slice(normal="z", origin=(0.0, 0.0, z))
-    return np.asarray(sl.points)[:, :2]
-
-
 @pytest.mark.parametrize("fraction, back_wall", [
     (0.38, "adductor_longus"), (0.45, "adductor_longus"), (0.52, "adductor_magnus")])
 def test_vessels_lie_in_the_adductor_canal_in_the_middle_third(fraction, back_wall):
@@ -196,16 +188,16 @@ def test_vessels_lie_in_the_adductor_canal_in_the_middle_third(fraction, back_wa
     manifest_with("femoral_artery_right", "femoral_vein_right", "vastus_medialis_right", "sartorius_right", wall)
     body = Body()
     z = body.hjc[2] + fraction * (body.knee_centre[2] - body.hjc[2])
-    artery, vein = _section("femoral_artery_right", z), _section("femoral_vein_right", z)
+    artery, vein = section_xy("femoral_artery_right", z), section_xy("femoral_vein_right", z)
     a, v = artery.mean(axis=0), vein.mean(axis=0)
     r = body.t.get("neurovascular.femoral_artery_diameter") / 2.0
     assert a[1] > v[1] + 3.0, f"the artery is not in front of the vein at z = {z:.0f}"
-    vm = _section("vastus_medialis_right", z)
+    vm = section_xy("vastus_medialis_right", z)
     assert vm[:, 0].min() > max(artery[:, 0].max(), vein[:, 0].max()), "vastus medialis reaches medial of the vessels"
-    back = _section(wall, z)
+    back = section_xy(wall, z)
     assert back[:, 0].min() < a[0], f"the artery lies medial to {back_wall}"
     beside = back[np.abs(back[:, 0] - v[0]) < r]
     assert len(beside) and beside[:, 1].max() < v[1], f"{back_wall} does not lie behind the vessels"
-    sart = _section("sartorius_right", z)
+    sart = section_xy("sartorius_right", z)
     assert sart[:, 1].mean() > a[1] + r, "sartorius does not lie in front of the artery"
     assert sart[:, 0].min() < a[0] - r, "sartorius does not cover the artery from the medial side"

@@ -244,6 +244,11 @@ def _vastus_intermedius(body: Body) -> Built:
     return sized(body, "vastus_intermedius", shape)
 
 
+def _along_shaft(distance: float | Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """`distance` as a function of the shaft parameter t (a number is the same all the way down)."""
+    return distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
+
+
 def flat_face(body: Body, angle_deg: float, distance: float | Callable[[np.ndarray], np.ndarray]
               ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """(angle, t, inner) -> the largest half thickness (mm) a sheet of spheres
@@ -254,7 +259,7 @@ def flat_face(body: Body, angle_deg: float, distance: float | Callable[[np.ndarr
     reaches the plane is flat there. `distance` may be a function of the
     shaft parameter t (a face that moves down the thigh)."""
     g = lf.femur_geometry(body)
-    reach = distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
+    reach = _along_shaft(distance)
     face = np.radians(angle_deg)
     along_ant, along_lat = np.cos(face), np.sin(face)
 
@@ -277,7 +282,7 @@ def round_face(body: Body, distance: float | Callable[[np.ndarray], np.ndarray]
     the shaft (convex), not flat. `distance` may be a function of the shaft
     parameter t (a reach that changes down the thigh)."""
     g = lf.femur_geometry(body)
-    reach = distance if callable(distance) else (lambda t: np.full(np.shape(t), float(distance)))
+    reach = _along_shaft(distance)
 
     def limit(angle, t, inner):
         t = np.asarray(t, float)
